@@ -1,0 +1,37 @@
+# Gatehouse: two commands on a fresh machine — `make demo` and `make test`.
+SWIFT ?= swift
+BENCH_ARGS ?=
+
+.PHONY: all deps build test demo bench check-config clean
+
+all: build
+
+## Installs the Debian packages Gatehouse needs (idempotent; apt-get update only when needed).
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+## Everything, green: unit and end-to-end tests against a private mosquitto on a free loopback
+## port (started here, stopped even when tests fail), plus the broker ACL example check.
+test: deps
+	@scripts/run-tests.sh
+
+## The embedded default: mosquitto from ./mosquitto.conf, SQLite under ./data, every adapter
+## against its simulator, the traffic printed. Ctrl-C stops it.
+demo: deps
+	$(SWIFT) build --product gatehouse
+	$(SWIFT) run --skip-build gatehouse demo $(DEMO_ARGS)
+
+## Benchmarks (release build): results in bench/results/, summary in docs/performance.md.
+bench: deps
+	$(SWIFT) build -c release --product gatehouse-bench
+	$(SWIFT) build -c release --product gatehouse
+	@scripts/run-bench.sh $(BENCH_ARGS)
+
+check-config: build
+	$(SWIFT) run --skip-build gatehouse check-config $(CONFIG)
+
+clean:
+	rm -rf .build run data

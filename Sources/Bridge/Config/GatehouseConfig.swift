@@ -1,0 +1,87 @@
+import Foundation
+
+/// Gatehouse's own configuration, decoded from the YAML file and `GATEHOUSE_*` overrides.
+/// The defaults run against a local broker with no file at all.
+public struct GatehouseConfig: Sendable {
+    /// Adapters Gatehouse knows; other names under `adapters` are problems.
+    public static let knownAdapters = ["ozlocks", "fias", "vanke", "ofd"]
+
+    /// Names this process in the client id and discovery ids; `[A-Za-z0-9_-]+`.
+    public var instance = "gatehouse"
+    public var site = SiteSettings()
+    public var mqtt = MQTTSettings()
+    public var store = StoreSettings()
+    public var http = HTTPSettings()
+    public var homeAssistant = HomeAssistantSettings()
+    public var requests = RequestSettings()
+    public var health = HealthSettings()
+    public var log = LogSettings()
+    /// Each known adapter's section (present in the file, or enabled from the environment),
+    /// for the adapter to read and `finish()`.
+    public var adapterSections: [String: ConfigSection] = [:]
+    /// Adapters whose section exists and whose `enabled` is not false, in `knownAdapters` order.
+    public var enabledAdapters: [String] = []
+
+    /// The defaults.
+    public init() {}
+
+    /// The section of adapter `name`, if it is configured.
+    public func adapterSection(_ name: String) -> ConfigSection? { adapterSections[name] }
+
+    /// `site`: where the property is.
+    public struct SiteSettings: Sendable {
+        /// Time zone for vendor formats that carry local time.
+        public var timeZone = TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0)!
+        public init() {}
+    }
+
+    /// `store`: the SQLite database.
+    public struct StoreSettings: Sendable {
+        public var path = "./data/gatehouse.sqlite"
+        public init() {}
+    }
+
+    /// `http`: health, metrics, images and console.
+    public struct HTTPSettings: Sendable {
+        public var listen = ConfigHostPort(host: "127.0.0.1", port: 8080)
+        /// When set, required on every request but `/healthz`.
+        public var apiKey: Secret?
+        public init() {}
+    }
+
+    /// `homeassistant`: MQTT discovery.
+    public struct HomeAssistantSettings: Sendable {
+        public var enabled = true
+        public var prefix = "homeassistant"
+        public init() {}
+    }
+
+    /// `requests`: the request/response protocol.
+    public struct RequestSettings: Sendable {
+        /// How long a request stays answerable (its message expiry and journal wait).
+        public var lifetime: Duration = .seconds(30)
+        /// How long a handler may take before the requester gets `timeout`.
+        public var handlerTimeout: Duration = .seconds(10)
+        public var maxPayloadBytes = 65_536
+        /// How long answered requests are kept to answer retries by transaction.
+        public var journalRetention: Duration = .seconds(24 * 3600)
+        public init() {}
+    }
+
+    /// `health`: the `bridge/health` topic.
+    public struct HealthSettings: Sendable {
+        public var interval: Duration = .seconds(60)
+        public init() {}
+    }
+
+    /// `log`.
+    public struct LogSettings: Sendable {
+        public var level: LogLevel = .info
+        public init() {}
+    }
+
+    /// Log levels, spelled as swift-log's `Logger.Level` raw values.
+    public enum LogLevel: String, Sendable, CaseIterable {
+        case trace, debug, info, notice, warning, error, critical
+    }
+}

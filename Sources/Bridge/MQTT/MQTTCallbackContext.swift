@@ -1,0 +1,130 @@
+import CMosquitto
+import Foundation
+import Logging
+import Metrics
+import Synchronization
+
+struct MQTTSubscription: Sendable, Equatable {
+    var filter: String
+    var qos: MQTTQoS
+    var retainAsPublished: Bool
+}
+
+/// State shared between libmosquitto's network thread and Swift tasks. Every field is either
+/// immutable, a `Mutex`, an `Atomic`, or itself `Sendable`, so the callbacks cannot race.
+final class MQTTCallbackContext: Sendable {
+    let inbound: InboundQueue
+    let protocolVersion: MQTTProtocolVersion
+    let logger: Logger
+    let events: AsyncStream<MQTTConnectionEvent>
+    private let eventSink: AsyncStream<MQTTConnectionEvent>.Continuation
+    let subscriptions = Mutex<[String: MQTTSubscription]>([:])
+    let connected = Atomic<Bool>(false)
+    let everConnected = Atomic<Bool>(false)
+    let reconnectCount = Atomic<Int>(0)
+    let acks = Mutex(AckWaiters())
+    private let connectionWaiters = Mutex<[UUID: CheckedContinuation<Void, Never>]>([:])
+    private let reconnects = Counter(label: "gatehouse_mqtt_reconnects_total")
+    private let messagesIn = Counter(label: "gatehouse_mqtt_messages_in_total")
+
+    init(inboundCapacity: Int, protocolVersion: MQTTProtocolVersion, logger: Logger) {
+        self.inbound = InboundQueue(capacity: inboundCapacity, logger: logger)
+        self.protocolVersion = protocolVersion
+        self.logger = logger
+        (events, eventSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(256))
+    }
+
+    func subscribeOptions(_ subscription: MQTTSubscription) -> Int32 {
+        guard protocolVersion == .v5, subscription.retainAsPublished else { return 0 }
+        return Int32(MQTT_SUB_OPT_RETAIN_AS_PUBLISHED.rawValue)
+    }
+
+    func sendSubscribe(_ handle: OpaquePointer, _ subscription: MQTTSubscription) {
+        let rc = mosquitto_subscribe_v5(
+            handle, nil, subscription.filter, subscription.qos.rawValue, subscribeOptions(subscription), nil)
+        if rc != MOSQ_ERR_SUCCESS.rawValue && rc != MOSQ_ERR_NO_CONN.rawValue {
+            logger.error("subscribe to \(subscription.filter) failed: \(String(cString: mosquitto_strerror(rc)))")
+        }
+    }
+
+    // MARK: called on libmosquitto's thread
+
+    func didConnect(_ handle: OpaquePointer, rc: Int32, flags: Int32) {
+        guard rc == 0 else {
+            let reason = String(cString: protocolVersion == .v5 ? mosquitto_reason_string(rc) : mosquitto_connack_string(rc))
+            logger.error("broker refused the connection: \(reason)")
+            eventSink.yield(.refused(reason: reason))
+            return
+        }
+        if everConnected.exchange(true, ordering: .relaxed) {
+            reconnects.increment()
+            reconnectCount.add(1, ordering: .relaxed)
+        }
+        // A clean session forgets subscriptions, so every connect subscribes again.
+        for subscription in subscriptions.withLock({ Array($0.values) }) {
+            sendSubscribe(handle, subscription)
+        }
+        connected.store(true, ordering: .releasing)
+        eventSink.yield(.connected(sessionPresent: flags & 1 == 1))
+        let waiters = connectionWaiters.withLock { w in
+            defer { w.removeAll() }
+            return Array(w.values)
+        }
+        waiters.forEach { $0.resume() }
+    }
+
+    func didDisconnect(rc: Int32) {
+        connected.store(false, ordering: .releasing)
+        let reason = rc == 0 ? "disconnected on request" : String(cString: mosquitto_strerror(rc))
+        eventSink.yield(.disconnected(reason: reason))
+    }
+
+    func didReceive(_ message: UnsafePointer<mosquitto_message>, _ properties: OpaquePointer?) {
+        let m = message.pointee
+        let topic = String(cString: m.topic)
+        let payload = m.payload.map { Data(bytes: $0, count: Int(m.payloadlen)) } ?? Data()
+        messagesIn.increment()
+        inbound.push(
+            MQTTMessage(
+                topic: topic, payload: payload, qos: MQTTQoS(rawValue: m.qos) ?? .atMostOnce, retain: m.retain,
+                properties: MQTTPropertyList.read(properties)))
+    }
+
+    func didPublish(mid: Int32) {
+        let waiter: CheckedContinuation<Void, any Error>? = acks.withLock { $0.acknowledged(mid) }
+        waiter?.resume()
+    }
+
+    // MARK: called from Swift
+
+    func waitUntilConnected() async {
+        let id = UUID()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let already = connectionWaiters.withLock { w -> Bool in
+                if connected.load(ordering: .acquiring) { return true }
+                w[id] = continuation
+                return false
+            }
+            if already { continuation.resume() }
+        }
+    }
+
+    func finish() {
+        eventSink.finish()
+        inbound.finish()
+    }
+}
+
+/// Publishes whose PUBACK someone awaits. An acknowledgement can arrive before the publisher has
+/// registered its waiter; it is remembered while anyone is waiting, then forgotten.
+struct AckWaiters {
+    var waiters: [Int32: CheckedContinuation<Void, any Error>] = [:]
+    var early: Set<Int32> = []
+    var expecting = 0
+
+    mutating func acknowledged(_ mid: Int32) -> CheckedContinuation<Void, any Error>? {
+        if let waiter = waiters.removeValue(forKey: mid) { return waiter }
+        if expecting > 0 { early.insert(mid) }
+        return nil
+    }
+}

@@ -1,0 +1,248 @@
+import Foundation
+import Logging
+import Metrics
+import Synchronization
+import Topics
+
+/// Serves request topics: checks each request, runs its handler and publishes the response.
+///
+/// The checks, in order: size, retain flag (a retained command is never executed), JSON shape and
+/// the `transaction`/`expiresAt` fields, expiry, then the journal (a repeated transaction is
+/// answered from it, not run again). Handlers run concurrently unless their route serialises them
+/// by key; each has a deadline after which the caller gets `timeout`.
+public final class RequestRouter: Sendable {
+    private let client: MQTTClient
+    private let journal: RequestJournal?
+    private let policy: RequestPolicy
+    private let logger: Logger
+    private let routes = Mutex<[RequestRoute]>([])
+    private let serializer = KeyedSerializer()
+    private let inFlight = Mutex<[String: Task<Data, Never>]>([:])
+    private let metrics = RequestMetrics()
+    /// MQTT 5 Response Topics must lie under this prefix (`<base>/clients/`). The bridge may publish
+    /// anywhere under its base topic, so an arbitrary Response Topic would let any requester make it
+    /// publish a command (`…/locks/102/request/open`) with the bridge's rights.
+    public let responseTopicPrefix: String
+
+    public init(
+        client: MQTTClient, journal: RequestJournal?, policy: RequestPolicy, responseTopicPrefix: String, logger: Logger
+    ) {
+        self.client = client
+        self.responseTopicPrefix = responseTopicPrefix
+        self.journal = journal
+        self.policy = policy
+        self.logger = logger
+    }
+
+    public func register(_ route: RequestRoute) {
+        routes.withLock { $0.append(route) }
+    }
+
+    public var filters: [TopicFilter] { routes.withLock { $0.map(\.filter) } }
+
+    func route(for topic: String) -> RequestRoute? {
+        routes.withLock { routes in routes.first { $0.filter.matches(topic) } }
+    }
+
+    /// Handles one message from a request topic; returns at once, the work runs in its own task.
+    public func receive(_ message: MQTTMessage) {
+        guard let route = route(for: message.topic) else { return }
+        Task { await self.serve(message, route) }
+    }
+
+    /// How many requests hold or wait for a serialisation key (e.g. an encoder's queue length).
+    public func queueDepth(_ key: String) -> Int { serializer.depth(key) }
+
+    // MARK: -
+
+    private func serve(_ message: MQTTMessage, _ route: RequestRoute) async {
+        let started = ContinuousClock.now
+        let operation = String(message.topic.split(separator: "/").last ?? "")
+        let checked: RequestContext
+        do {
+            checked = try admit(message, route, operation: operation)
+        } catch {
+            // Refused before anything ran: nothing to journal, a retry may succeed.
+            let refusal = Self.asGatehouseError(error)
+            respond(to: message, with: ResponseEnvelope.failure(refusal, transaction: transactionHint(message)).encoded())
+            note(refusal, message: message, operation: operation, started: started)
+            return
+        }
+        guard let transaction = checked.transaction else {
+            let envelope = await execute(checked, route)
+            respond(to: message, with: envelope.encoded())
+            metrics.record(operation: operation, envelope: envelope, since: started)
+            if let error = envelope.error { note(error, message: message, operation: operation, started: nil) }
+            return
+        }
+        let response = await runOnce(checked, route, transaction: transaction)
+        respond(to: message, with: response)
+        metrics.recordRaw(operation: operation, since: started)
+    }
+
+    /// Turns a message into a checked request, or throws why it is refused.
+    private func admit(_ message: MQTTMessage, _ route: RequestRoute, operation: String) throws -> RequestContext {
+        if message.payload.count > policy.maxPayloadBytes {
+            throw GatehouseError(
+                .invalidRequest,
+                "payload: \(message.payload.count) bytes exceed the maximum of \(policy.maxPayloadBytes)")
+        }
+        if let responseTopic = message.properties.responseTopic, !isAllowedResponseTopic(responseTopic) {
+            throw GatehouseError(
+                .invalidRequest,
+                "Response Topic '\(responseTopic)' is not allowed: use a topic under \(responseTopicPrefix)")
+        }
+        if message.retain {
+            throw GatehouseError(
+                .retainedCommand,
+                "retained requests are never executed; publish the request without the retain flag")
+        }
+        var meta = RequestMeta(transaction: nil, expiresAt: nil)
+        if Self.looksLikeJSONObject(message.payload) || !route.acceptsPlainText {
+            meta = try RequestDecoder.decode(RequestMeta.self, from: message.payload)
+        }
+        let deadline: Date
+        if let expiresAt = meta.expiresAt {
+            deadline = expiresAt
+        } else if let expiry = message.properties.messageExpiry {
+            deadline = message.receivedAt.addingTimeInterval(TimeInterval(expiry))
+        } else {
+            deadline = message.receivedAt.addingTimeInterval(policy.lifetime.timeInterval)
+        }
+        if Date() > deadline { throw Self.expired(deadline) }
+        return RequestContext(message: message, operation: operation, transaction: meta.transaction, deadline: deadline)
+    }
+
+    /// Runs a request that carries a transaction at most once, across redeliveries and restarts.
+    private func runOnce(_ request: RequestContext, _ route: RequestRoute, transaction: String) async -> Data {
+        let key = request.topic + "\u{0}" + transaction
+        let (task, isNew): (Task<Data, Never>, Bool) = inFlight.withLock { running in
+            if let existing = running[key] { return (existing, false) }
+            let task = Task { await self.runJournalled(request, route, transaction: transaction) }
+            running[key] = task
+            return (task, true)
+        }
+        let response = await task.value
+        if isNew { _ = inFlight.withLock { $0.removeValue(forKey: key) } }
+        return response
+    }
+
+    private func runJournalled(_ request: RequestContext, _ route: RequestRoute, transaction: String) async -> Data {
+        guard let journal else { return await execute(request, route).encoded() }
+        do {
+            switch try await journal.claim(topic: request.topic, transaction: transaction) {
+            case .completed(let stored):
+                logger.info("repeated transaction answered from the journal", metadata: ["topic": "\(request.topic)"])
+                return stored
+            case .inProgress:
+                return try await awaitOtherInstance(request, journal, transaction: transaction)
+            case .claimed:
+                break
+            }
+            let envelope = await execute(request, route)
+            if let error = envelope.error { note(error, message: request.message, operation: request.operation, started: nil) }
+            if Self.isRefusal(envelope) {
+                // Nothing ran (queue full, expired while waiting): free the transaction for a retry.
+                try await journal.release(topic: request.topic, transaction: transaction)
+                return envelope.encoded()
+            }
+            return try await journal.recordOrExisting(
+                topic: request.topic, transaction: transaction, response: envelope.encoded())
+        } catch {
+            logger.error("request journal failed: \(error)", metadata: ["topic": "\(request.topic)"])
+            let failure = GatehouseError(.internal, "the request journal is unavailable")
+            return ResponseEnvelope.failure(failure, transaction: transaction).encoded()
+        }
+    }
+
+    /// Another process claimed the transaction (shared subscription or a crash): wait for its answer.
+    private func awaitOtherInstance(_ request: RequestContext, _ journal: RequestJournal, transaction: String)
+        async throws -> Data
+    {
+        let giveUp = ContinuousClock.now + policy.handlerTimeout
+        while ContinuousClock.now < giveUp {
+            if let stored = try await journal.response(topic: request.topic, transaction: transaction) { return stored }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let failure = GatehouseError(.timeout, "the same transaction is still running elsewhere")
+        return ResponseEnvelope.failure(failure, transaction: transaction).encoded()
+    }
+
+    /// Queues, runs and times the handler; every outcome becomes an envelope.
+    private func execute(_ request: RequestContext, _ route: RequestRoute) async -> ResponseEnvelope {
+        let key = route.serializationKey?(request)
+        do {
+            if let key { try await serializer.acquire(key, limit: route.queueLimit) }
+            defer { if let key { serializer.release(key) } }
+            if Date() > request.deadline { throw Self.expired(request.deadline) }
+            let timeout = route.timeout ?? policy.handlerTimeout
+            let data = try await withDeadline(
+                timeout,
+                onTimeout: { GatehouseError(.timeout, "no answer within \(timeout)") },
+                { try await route.handler(request) })
+            return ResponseEnvelope.ok(data, transaction: request.transaction)
+        } catch {
+            return ResponseEnvelope.failure(Self.asGatehouseError(error), transaction: request.transaction)
+        }
+    }
+
+    /// Response Topic with Correlation Data when the request gave one, else `…/response/<op>`.
+    private func respond(to request: MQTTMessage, with response: Data) {
+        var properties = MQTTProperties(contentType: "application/json")
+        let topic: String
+        if let responseTopic = request.properties.responseTopic, isAllowedResponseTopic(responseTopic) {
+            topic = responseTopic
+            properties.correlationData = request.properties.correlationData
+        } else if let defaultTopic = TopicTree.responseTopic(forRequest: request.topic) {
+            topic = defaultTopic
+        } else {
+            logger.error("no response topic for \(request.topic)")
+            return
+        }
+        do {
+            try client.publish(topic, response, qos: .atLeastOnce, retain: false, properties: properties)
+        } catch {
+            logger.error("cannot publish the response to \(topic): \(error)")
+        }
+    }
+
+    private func note(_ error: GatehouseError, message: MQTTMessage, operation: String, started: ContinuousClock.Instant?) {
+        if let started { metrics.record(operation: operation, error: error, since: started) }
+        logger.warning(
+            "request refused: \(error.code.rawValue): \(error.message)",
+            metadata: ["topic": "\(message.topic)", "code": "\(error.code.rawValue)"])
+    }
+
+    // MARK: helpers
+
+    private func isAllowedResponseTopic(_ topic: String) -> Bool {
+        topic.hasPrefix(responseTopicPrefix) && topic.count > responseTopicPrefix.count && !topic.contains("+")
+            && !topic.contains("#")
+    }
+
+    private static func isRefusal(_ envelope: ResponseEnvelope) -> Bool {
+        guard let code = envelope.error?.code else { return false }
+        return code == .busy || code == .expired
+    }
+
+    private static func expired(_ deadline: Date) -> GatehouseError {
+        GatehouseError(.expired, "the request expired at \(Timestamp.rfc3339(deadline, in: .gmt))")
+    }
+
+    static func asGatehouseError(_ error: any Error) -> GatehouseError {
+        if let error = error as? GatehouseError { return error }
+        return GatehouseError(.internal, "internal error while handling the request")
+    }
+
+    static func looksLikeJSONObject(_ payload: Data) -> Bool {
+        payload.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "{")
+    }
+
+    /// The transaction of a refused request when it can still be read, so the caller can match the error.
+    private func transactionHint(_ message: MQTTMessage) -> String? {
+        guard message.payload.count <= policy.maxPayloadBytes else { return nil }
+        return (try? JSONDecoder().decode(TransactionOnly.self, from: message.payload))?.transaction
+    }
+
+    private struct TransactionOnly: Decodable { let transaction: String? }
+}

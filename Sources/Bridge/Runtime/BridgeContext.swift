@@ -1,0 +1,99 @@
+import Foundation
+import Logging
+import Synchronization
+import Topics
+
+/// What the core offers an adapter: topics, the store, publishing, routes and subscriptions.
+public final class BridgeContext: Sendable {
+    public let topics: TopicTree
+    public let config: GatehouseConfig
+    public let store: Store
+    public let mqtt: MQTTClient
+    public let router: RequestRouter
+    public let dispatcher: MessageDispatcher
+    public let logger: Logger
+    private let adapterStates = Mutex<[String: AdapterStatus]>([:])
+
+    init(
+        topics: TopicTree, config: GatehouseConfig, store: Store, mqtt: MQTTClient, router: RequestRouter,
+        dispatcher: MessageDispatcher, logger: Logger
+    ) {
+        self.topics = topics
+        self.config = config
+        self.store = store
+        self.mqtt = mqtt
+        self.router = router
+        self.dispatcher = dispatcher
+        self.logger = logger
+    }
+
+    public var timeZone: TimeZone { config.site.timeZone }
+
+    /// Serves a request topic filter. Subscribed through the shared group when one is configured,
+    /// and with Retain As Published so a retained request is recognised (and refused) when it arrives live.
+    public func serve(_ route: RequestRoute) {
+        router.register(route)
+        mqtt.subscribe(
+            TopicFilter.shared(group: config.mqtt.sharedGroup, route.filter.filter), qos: .atLeastOnce,
+            retainAsPublished: true)
+    }
+
+    /// Receives every message on `filter`, in order.
+    public func subscribe(_ filter: String, qos: MQTTQoS = .atLeastOnce, _ handler: @escaping MessageDispatcher.Handler) {
+        dispatcher.on(filter, handler)
+        mqtt.subscribe(filter, qos: qos)
+    }
+
+    /// Publishes a retained state when it differs from the last one, and remembers it in the store so
+    /// it can be republished after the broker lost it.
+    @discardableResult
+    public func publishState(_ topic: String, _ payload: Data) async throws -> Bool {
+        guard try await store.retained.put(topic: topic, payload: payload) else { return false }
+        try mqtt.publish(topic, payload, qos: .atLeastOnce, retain: true)
+        return true
+    }
+
+    @discardableResult
+    public func publishState<T: Encodable>(_ topic: String, _ value: T) async throws -> Bool {
+        try await publishState(topic, JSONCoding.encode(value))
+    }
+
+    /// Removes a retained state from the broker and the store.
+    public func clearState(_ topic: String) async throws {
+        try await store.retained.remove(topic: topic)
+        try mqtt.publish(topic, Data(), qos: .atLeastOnce, retain: true)
+    }
+
+    /// Publishes a non-retained message (events, commands to field devices).
+    public func publishEvent<T: Encodable>(_ topic: String, _ value: T, qos: MQTTQoS = .atLeastOnce) throws {
+        try mqtt.publish(topic, JSONCoding.encode(value), qos: qos, retain: false)
+    }
+
+    /// Shows an adapter's upstream link on `gatehouse/bridge/adapters/<name>`.
+    public func setAdapterState(_ name: String, _ state: AdapterState, detail: String? = nil) async {
+        let status = AdapterStatus(
+            state: state, since: Timestamp.rfc3339(Date(), in: timeZone), detail: detail)
+        let changed = adapterStates.withLock { states -> Bool in
+            if states[name]?.state == status.state && states[name]?.detail == status.detail { return false }
+            states[name] = status
+            return true
+        }
+        guard changed else { return }
+        do {
+            _ = try await publishState(topics.bridge.adapter(name), status)
+        } catch {
+            logger.error("cannot publish the state of adapter \(name): \(error)")
+        }
+    }
+
+    var adapterStatuses: [String: AdapterStatus] { adapterStates.withLock { $0 } }
+}
+
+/// JSON as Gatehouse writes it on MQTT: no escaped slashes, stable key order.
+public enum JSONCoding {
+    public static func encode<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        return try encoder.encode(value)
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Topics
+
+/// The core as a service: connects to the broker, serves the bridge topics, runs the adapters and
+/// shuts down gracefully (explicit `offline`, adapters stopped, clean disconnect).
+public final class GatehouseBridge: Service, Sendable {
+    public let context: BridgeContext
+    let adapters: [any GatehouseAdapter]
+    let probe: BrokerProbe
+    let startedAt = Date()
+    let logger: Logger
+
+    public init(config: GatehouseConfig, adapters: [any GatehouseAdapter], logger: Logger) throws {
+        let topics = TopicTree(base: config.mqtt.baseTopic)
+        let store = try Store(path: config.store.path)
+        let client = try MQTTClient(options: MQTTOptions(config: config, topics: topics), logger: logger)
+        let policy = RequestPolicy(
+            lifetime: config.requests.lifetime, handlerTimeout: config.requests.handlerTimeout,
+            maxPayloadBytes: config.requests.maxPayloadBytes, journalRetention: config.requests.journalRetention)
+        let router = RequestRouter(
+            client: client, journal: store.journal, policy: policy, responseTopicPrefix: "\(topics.base)/clients/",
+            logger: logger)
+        let dispatcher = MessageDispatcher(client: client, router: router, logger: logger)
+        context = BridgeContext(
+            topics: topics, config: config, store: store, mqtt: client, router: router, dispatcher: dispatcher,
+            logger: logger)
+        probe = BrokerProbe(topic: "\(topics.base)/bridge/probe/\(TopicID.encode(config.mqtt.clientId))", client: client)
+        self.adapters = adapters
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let mqtt = context.mqtt
+        BridgeLogRelay.shared.attach { [context] record in
+            _ = try? context.mqtt.publish(context.topics.bridge.log, JSONCoding.encode(record), qos: .atMostOnce)
+        }
+        defer { BridgeLogRelay.shared.detach() }
+        context.dispatcher.on(probe.topic) { [probe] message in probe.received(message) }
+        mqtt.subscribe(probe.topic, qos: .atLeastOnce)
+        registerBridgeRequests()
+        mqtt.start()
+
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.context.dispatcher.run() }
+            group.addTask { await self.followConnection() }
+            group.addTask { await self.every(self.context.config.health.interval) { await self.publishHealth() } }
+            group.addTask { await self.every(.seconds(3600)) { await self.purgeJournal() } }
+            for adapter in adapters {
+                do {
+                    try await adapter.start(context)
+                } catch {
+                    logger.error("adapter \(adapter.name) failed to start: \(error)")
+                    await context.setAdapterState(adapter.name, .disconnected, detail: "failed to start: \(error)")
+                }
+            }
+            try? await gracefulShutdown()
+            await shutDown()
+            group.cancelAll()
+        }
+    }
+
+    private func shutDown() async {
+        logger.info("shutting down")
+        for adapter in adapters.reversed() { await adapter.stop() }
+        do {
+            try await context.mqtt.publishAcknowledged(
+                context.topics.bridge.state, BridgeStatePayload.offline, retain: true, timeout: .seconds(2))
+        } catch {
+            logger.warning("could not publish offline before disconnecting: \(error)")
+        }
+        await context.mqtt.stop()
+        context.store.close()
+    }
+
+    /// After every (re)connect: `online`, info and every retained state the broker may have lost.
+    private func followConnection() async {
+        for await event in context.mqtt.events {
+            switch event {
+            case .connected:
+                logger.info("connected to the broker at \(context.config.mqtt.host):\(context.config.mqtt.port)")
+                await announce()
+            case .refused(let reason):
+                logger.error("the broker refused the connection: \(reason)")
+            case .disconnected(let reason):
+                logger.warning("disconnected from the broker: \(reason)")
+            }
+        }
+    }
+
+    private func announce() async {
+        let mqtt = context.mqtt
+        do {
+            try mqtt.publish(context.topics.bridge.state, BridgeStatePayload.online, retain: true)
+            try mqtt.publish(context.topics.bridge.info, JSONCoding.encode(info), retain: true)
+            for (topic, payload) in try await context.store.retained.all() {
+                try mqtt.publish(topic, payload, retain: true)
+            }
+        } catch {
+            logger.error("cannot republish the bridge state: \(error)")
+        }
+    }
+
+    private var info: BridgeInfo {
+        BridgeInfo(
+            version: GatehouseVersion.string, instance: context.config.instance,
+            clientId: context.config.mqtt.clientId,
+            adapters: adapters.map(\.name), startedAt: Timestamp.rfc3339(startedAt, in: context.timeZone),
+            config: context.config.redactedSummary())
+    }
+
+    private func every(_ interval: Duration, _ work: @Sendable () async -> Void) async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: interval) } catch { return }
+            await work()
+        }
+    }
+
+    private func purgeJournal() async {
+        do {
+            let removed = try await context.store.journal.purge()
+            if removed > 0 { logger.debug("purged \(removed) expired journal entries") }
+        } catch {
+            logger.error("journal purge failed: \(error)")
+        }
+    }
+}
+
+struct BridgeInfo: Codable, Sendable {
+    var version: String
+    var instance: String
+    var clientId: String
+    var adapters: [String]
+    var startedAt: String
+    var config: [String: String]
+}

@@ -1,0 +1,114 @@
+import Foundation
+import GRDB
+
+/// Durable queue of deliveries to external systems, in named streams.
+///
+/// Within a stream, entries with the same key are delivered strictly one after another in
+/// enqueue order: only the oldest pending entry of a key is ever leased. A lease expires, so an
+/// entry held by a crashed process is delivered again after restart (at-least-once).
+public struct Outbox: Sendable {
+    let database: StoreDatabase
+    var pool: DatabasePool { database.pool }
+
+    /// Enqueues a payload; it is on disk when this returns. Returns the entry id.
+    @discardableResult
+    public func enqueue(stream: String, key: String, payload: Data, now: Date = Date()) async throws -> Int64 {
+        try await pool.write { db in
+            try enqueue(stream: stream, key: key, payload: payload, now: now, in: db)
+        }
+    }
+
+    /// Enqueues inside the caller's write transaction, so it commits or rolls back with the caller's changes.
+    @discardableResult
+    public func enqueue(stream: String, key: String, payload: Data, now: Date = Date(), in db: Database) throws -> Int64 {
+        let seconds = now.timeIntervalSince1970
+        try db.execute(
+            sql: "INSERT INTO outbox (stream, key, payload, enqueuedAt, nextAttemptAt) VALUES (?, ?, ?, ?, ?)",
+            arguments: [stream, key, payload, seconds, seconds]
+        )
+        return db.lastInsertedRowID
+    }
+
+    /// Leases up to `limit` due entries of the stream, at most one per key (the key's oldest), oldest first.
+    public func lease(stream: String, limit: Int, leaseFor: Duration, now: Date = Date()) async throws -> [OutboxEntry] {
+        let nowSeconds = now.timeIntervalSince1970
+        let until = nowSeconds + leaseFor.storeSeconds
+        return try await pool.write { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, stream, key, payload, attempts, enqueuedAt FROM outbox
+                    WHERE id IN (SELECT MIN(id) FROM outbox WHERE stream = ?1 GROUP BY key)
+                      AND nextAttemptAt <= ?2 AND (leasedUntil IS NULL OR leasedUntil <= ?2)
+                    ORDER BY id LIMIT ?3
+                    """,
+                arguments: [stream, nowSeconds, limit]
+            )
+            let entries = rows.map(OutboxEntry.init(row:))
+            for entry in entries {
+                try db.execute(sql: "UPDATE outbox SET leasedUntil = ? WHERE id = ?", arguments: [until, entry.id])
+            }
+            return entries
+        }
+    }
+
+    /// Removes a delivered entry; returns false if it was already gone.
+    @discardableResult
+    public func ack(id: Int64) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
+    /// Records a failed attempt: schedules the next one after `backoff(attempts)`, or moves the
+    /// entry to the dead letters once it has failed `maxAttempts` times.
+    public func retry(
+        id: Int64, error: String, backoff: @escaping @Sendable (_ attempt: Int) -> Duration,
+        maxAttempts: Int, now: Date = Date()
+    ) async throws -> OutboxRetryOutcome {
+        let nowSeconds = now.timeIntervalSince1970
+        return try await pool.write { db in
+            guard let previous = try Int.fetchOne(db, sql: "SELECT attempts FROM outbox WHERE id = ?", arguments: [id])
+            else { throw StoreError.outboxEntryNotFound(id) }
+            let attempts = previous + 1
+            if attempts >= maxAttempts {
+                try db.execute(
+                    sql: """
+                        INSERT INTO outboxFailed (stream, key, payload, attempts, lastError, enqueuedAt, failedAt)
+                        SELECT stream, key, payload, ?, ?, enqueuedAt, ? FROM outbox WHERE id = ?
+                        """,
+                    arguments: [attempts, error, nowSeconds, id]
+                )
+                try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id])
+                return .deadLettered
+            }
+            let next = nowSeconds + backoff(attempts).storeSeconds
+            try db.execute(
+                sql: "UPDATE outbox SET attempts = ?, lastError = ?, nextAttemptAt = ?, leasedUntil = NULL WHERE id = ?",
+                arguments: [attempts, error, next, id]
+            )
+            return .scheduled(next: Date(timeIntervalSince1970: next))
+        }
+    }
+
+    /// Postpones an entry to `at` without counting a failed attempt (e.g. a periodic re-send).
+    public func reschedule(id: Int64, at: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET nextAttemptAt = ?, leasedUntil = NULL WHERE id = ?",
+                arguments: [at.timeIntervalSince1970, id]
+            )
+            guard db.changesCount > 0 else { throw StoreError.outboxEntryNotFound(id) }
+        }
+    }
+
+    /// Drops every pending entry of a key (e.g. superseded by a newer event); returns how many.
+    @discardableResult
+    public func discard(stream: String, key: String) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM outbox WHERE stream = ? AND key = ?", arguments: [stream, key])
+            return db.changesCount
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+
+/// Last known payload of each retained topic (lock, place, device, KKT states), so they can be
+/// republished after a broker loss and answered from queries without asking the device.
+public struct RetainedStates: Sendable {
+    let database: StoreDatabase
+    var pool: DatabasePool { database.pool }
+
+    /// Stores the payload; returns whether it differs from the one stored before.
+    @discardableResult
+    public func put(topic: String, payload: Data) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO retainedState (topic, payload) VALUES (?, ?)
+                    ON CONFLICT (topic) DO UPDATE SET payload = excluded.payload
+                    WHERE payload IS NOT excluded.payload
+                    """,
+                arguments: [topic, payload]
+            )
+            return db.changesCount > 0
+        }
+    }
+
+    /// Forgets the topic's state; returns whether there was one.
+    @discardableResult
+    public func remove(topic: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM retainedState WHERE topic = ?", arguments: [topic])
+            return db.changesCount > 0
+        }
+    }
+
+    /// The stored payload of the topic, if any.
+    public func payload(topic: String) async throws -> Data? {
+        try await pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT payload FROM retainedState WHERE topic = ?", arguments: [topic])
+        }
+    }
+
+    /// All stored states, or those whose topic starts with `prefix`, ordered by topic.
+    public func all(matching prefix: String? = nil) async throws -> [(topic: String, payload: Data)] {
+        try await pool.read { db in
+            let rows: [Row]
+            if let prefix {
+                rows = try Row.fetchAll(
+                    db,
+                    sql: "SELECT topic, payload FROM retainedState WHERE substr(topic, 1, length(?1)) = ?1 ORDER BY topic",
+                    arguments: [prefix]
+                )
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT topic, payload FROM retainedState ORDER BY topic")
+            }
+            return rows.map { (topic: $0["topic"], payload: $0["payload"]) }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import GRDB
+
+/// Versioned schema. Never edit a registered migration: append a new one.
+/// Times are stored as REAL seconds since 1970 so they compare numerically.
+enum StoreMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE storeHealth (
+                    id INTEGER PRIMARY KEY,
+                    token TEXT NOT NULL,
+                    checkedAt REAL NOT NULL
+                );
+
+                -- response IS NULL while a delivery holds the claim; 'at' is the claim or record time.
+                CREATE TABLE requestJournal (
+                    topic TEXT NOT NULL,
+                    txn TEXT NOT NULL,
+                    response BLOB,
+                    at REAL NOT NULL,
+                    PRIMARY KEY (topic, txn)
+                ) WITHOUT ROWID;
+                CREATE INDEX requestJournal_at ON requestJournal(at);
+
+                CREATE TABLE retainedState (
+                    topic TEXT PRIMARY KEY NOT NULL,
+                    payload BLOB NOT NULL
+                ) WITHOUT ROWID;
+
+                -- AUTOINCREMENT: ids never reused, so id order is enqueue order (per-key FIFO).
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    stream TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    payload BLOB NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    enqueuedAt REAL NOT NULL,
+                    nextAttemptAt REAL NOT NULL,
+                    leasedUntil REAL,
+                    lastError TEXT
+                );
+                CREATE INDEX outbox_stream_key ON outbox(stream, key, id);
+
+                CREATE TABLE outboxFailed (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    stream TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    payload BLOB NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    lastError TEXT NOT NULL,
+                    enqueuedAt REAL NOT NULL,
+                    failedAt REAL NOT NULL
+                );
+                CREATE INDEX outboxFailed_stream_enqueuedAt ON outboxFailed(stream, enqueuedAt);
+                """)
+        }
+        return migrator
+    }
+}
+
+extension DatabaseMigrator {
+    /// Migrates, refusing a database that a newer version has migrated further.
+    func migrateChecked(_ writer: some DatabaseWriter) throws {
+        let known = Set(migrations)
+        let applied = try writer.read { try appliedIdentifiers($0) }
+        let unknown = applied.subtracting(known)
+        guard unknown.isEmpty else { throw StoreError.schemaTooNew(unknownMigrations: unknown.sorted()) }
+        try migrate(writer)
+    }
+}

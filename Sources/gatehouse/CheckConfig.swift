@@ -1,0 +1,21 @@
+import ArgumentParser
+import Bridge
+import Foundation
+
+struct CheckConfig: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config", abstract: "Validate a configuration file and print every problem with its key path.")
+
+    @Argument(help: "The YAML configuration file.") var file: String?
+    @Option(name: .customLong("config"), help: "Same as the argument.") var configFile: String?
+
+    func run() throws {
+        let result = ConfigLoader.load(path: file ?? configFile, environment: ProcessInfo.processInfo.environment)
+        for problem in result.problems { print(problem.description) }
+        if result.hasErrors {
+            print("\(result.problems.count) problem(s) found")
+            throw ExitCode(1)
+        }
+        print("configuration OK")
+    }
+}

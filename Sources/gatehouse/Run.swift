@@ -1,0 +1,44 @@
+import Adapters
+import ArgumentParser
+import Bridge
+import Foundation
+import Logging
+import ServiceLifecycle
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the bridge with every enabled adapter.")
+
+    @Option(name: .long, help: "The YAML configuration file (default: built-in defaults, a local broker).")
+    var config: String?
+    @Option(name: .long, help: "Run only these adapters (repeatable); one adapter per process scales out.")
+    var adapter: [String] = []
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String?
+
+    func run() async throws {
+        var settings = try loadConfig(config)
+        if !adapter.isEmpty {
+            let unknown = adapter.filter { !GatehouseConfig.knownAdapters.contains($0) }
+            guard unknown.isEmpty else { throw ValidationError("unknown adapter(s): \(unknown.joined(separator: ", "))") }
+            settings.enabledAdapters = settings.enabledAdapters.filter(adapter.contains)
+        }
+        let level = logLevel.flatMap(Logger.Level.init(rawValue:)) ?? Logger.Level(rawValue: settings.log.level.rawValue) ?? .info
+        bootstrapLogging(level: level)
+        GatehouseMetrics.bootstrap()
+        try await runBridge(settings, logger: Logger(label: "gatehouse"))
+    }
+}
+
+/// Runs the bridge and its HTTP listener until SIGINT/SIGTERM, then shuts both down gracefully.
+func runBridge(_ settings: GatehouseConfig, logger: Logger, extraServices: [any Service] = []) async throws {
+    let adapters = try AdapterCatalog.adapters(for: settings, logger: logger)
+    let bridge = try GatehouseBridge(config: settings, adapters: adapters, logger: logger)
+    let http = BridgeHTTPServer.application(bridge: bridge, logger: logger) { port in
+        logger.info("HTTP listener on \(settings.http.listen.host):\(port) (/healthz, /metrics)")
+    }
+    let group = ServiceGroup(
+        configuration: .init(
+            services: [.init(service: bridge)] + extraServices.map { .init(service: $0) } + [.init(service: http)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    try await group.run()
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+@testable import Bridge
+
+@Suite("Retained states")
+struct RetainedStatesTests {
+    @Test func putReportsWhetherThePayloadChanged() async throws {
+        let retained = try Store.temporary().retained
+        let topic = "gatehouse/locks/101/state"
+        #expect(try await retained.put(topic: topic, payload: "locked".storeData))
+        #expect(try await !retained.put(topic: topic, payload: "locked".storeData))
+        #expect(try await retained.put(topic: topic, payload: "open".storeData))
+        #expect(try await retained.payload(topic: topic) == "open".storeData)
+        // An empty payload is a value too, distinct from the previous one.
+        #expect(try await retained.put(topic: topic, payload: Data()))
+        #expect(try await !retained.put(topic: topic, payload: Data()))
+    }
+
+    @Test func removeForgetsTheState() async throws {
+        let retained = try Store.temporary().retained
+        try await retained.put(topic: "a", payload: "1".storeData)
+        #expect(try await retained.remove(topic: "a"))
+        #expect(try await !retained.remove(topic: "a"))
+        #expect(try await retained.payload(topic: "a") == nil)
+        #expect(try await retained.put(topic: "a", payload: "1".storeData))
+    }
+
+    @Test func allIsOrderedByTopicAndFiltersByLiteralPrefix() async throws {
+        let retained = try Store.temporary().retained
+        for topic in ["gatehouse/places/2/state", "gatehouse/locks/b/state", "gatehouse/locks/a/state",
+                      "gatehouse/locks%_x/state", "other/locks/a"] {
+            try await retained.put(topic: topic, payload: topic.storeData)
+        }
+        let all = try await retained.all()
+        #expect(all.map(\.topic) == [
+            "gatehouse/locks%_x/state", "gatehouse/locks/a/state", "gatehouse/locks/b/state",
+            "gatehouse/places/2/state", "other/locks/a",
+        ])
+        #expect(all.allSatisfy { $0.payload == $0.topic.storeData })
+
+        let locks = try await retained.all(matching: "gatehouse/locks/")
+        #expect(locks.map(\.topic) == ["gatehouse/locks/a/state", "gatehouse/locks/b/state"])
+        // % and _ are not wildcards.
+        let literal = try await retained.all(matching: "gatehouse/locks%_")
+        #expect(literal.map(\.topic) == ["gatehouse/locks%_x/state"])
+        #expect(try await retained.all(matching: "none/").isEmpty)
+    }
+}

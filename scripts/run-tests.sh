@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# `make test`: one private mosquitto for the run on a free loopback port, every test target,
+# then the ACL example check. The broker (and any broker a test started under the run folder)
+# is stopped on exit, also when tests fail or the run is interrupted.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+SWIFT=${SWIFT:-swift}
+run_dir=$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-test.XXXXXX")
+cleanup() {
+    scripts/broker.sh stop-all "$run_dir" >/dev/null 2>&1 || true
+    rm -rf "$run_dir"
+}
+trap cleanup EXIT INT TERM
+
+$SWIFT build --build-tests || exit 1
+port=$(scripts/broker.sh start "$run_dir/broker") || { echo "cannot start mosquitto" >&2; exit 1; }
+echo "test broker: mosquitto on 127.0.0.1:$port"
+
+status=0
+GATEHOUSE_TEST_BROKER_PORT=$port GATEHOUSE_TEST_DIR=$run_dir GATEHOUSE_BIN="$($SWIFT build --show-bin-path)/gatehouse" \
+    $SWIFT test --skip-build || status=1
+scripts/acl-check.sh || status=1
+exit $status
