@@ -27,8 +27,11 @@ public final class RunningBridge: Sendable {
         return config
     }
 
+    /// The HTTP listener's port when started `withHTTP`.
+    public let httpPort: Int?
+
     public init(
-        config: GatehouseConfig, adapters: [any GatehouseAdapter] = [],
+        config: GatehouseConfig, adapters: [any GatehouseAdapter] = [], withHTTP: Bool = false,
         configure: @Sendable (GatehouseBridge) -> Void = { _ in }
     ) async throws {
         GatehouseMetrics.bootstrap()
@@ -37,9 +40,20 @@ public final class RunningBridge: Sendable {
         self.config = config
         bridge = try GatehouseBridge(config: config, adapters: adapters, logger: logger)
         configure(bridge)
-        group = ServiceGroup(services: [bridge], logger: logger)
+        var services: [any Service] = [bridge]
+        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+        if withHTTP {
+            services.append(BridgeHTTPServer.application(bridge: bridge, logger: logger) { port in portSink.yield(port) })
+        }
+        group = ServiceGroup(services: services, logger: logger)
         task = Task { [group] in try await group.run() }
         try await bridge.context.mqtt.waitUntilConnected(timeout: .seconds(10))
+        if withHTTP {
+            var iterator = ports.makeAsyncIterator()
+            httpPort = await iterator.next()
+        } else {
+            httpPort = nil
+        }
     }
 
     public func stop() async {
