@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
     ],
     targets: [
         .systemLibrary(
@@ -43,7 +44,14 @@ let package = Package(
             ]
         ),
         // One folder per vendor.
-        .target(name: "Adapters", dependencies: ["Bridge"]),
+        .target(
+            name: "Adapters",
+            dependencies: [
+                "Bridge", "Topics",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         // Independent readings of the vendor specs: never import Adapters.
         .target(
             name: "Simulators",
@@ -76,7 +84,7 @@ let package = Package(
         ),
         .testTarget(name: "TopicsTests", dependencies: ["Topics"]),
         .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Topics", "TestSupport"]),
-        .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "TestSupport"]),
+        .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Simulators", "TestSupport"]),
         .testTarget(name: "SimulatorsTests", dependencies: ["Simulators"]),
         .testTarget(name: "GatehouseTests", dependencies: ["Bridge", "Topics", "TestSupport"]),
     ],

@@ -21,6 +21,7 @@ struct Demo: AsyncParsableCommand {
         var settings = try loadConfig(nil)
         settings.store.path = store
         settings.instance = "demo"
+        settings.mqtt.clientId = "gatehouse-demo"
         let scenario = DemoScenario(settings: settings, logger: logger)
         try await runBridge(settings, logger: Logger(label: "gatehouse"), extraServices: [scenario])
     }

@@ -22,15 +22,21 @@ struct DemoScenario: Service {
             while let batch = await watcher.nextBatch() {
                 for message in batch {
                     let retained = message.retain ? " (retained)" : ""
-                    print("\(message.topic)\(retained) \(String(decoding: message.payload.prefix(400), as: UTF8.self))")
+                    show("\(message.topic)\(retained) \(String(decoding: message.payload.prefix(400), as: UTF8.self))")
                 }
             }
         }
         try await Task.sleep(for: .seconds(1))
-        print("--- demo: asking the bridge for a health check")
-        try watcher.publish(topics.bridge.request("health-check"), Data(#"{"transaction":"demo-1"}"#.utf8))
+        show("--- demo: asking the bridge for a health check")
+        let transaction = "demo-\(Int(Date().timeIntervalSince1970))"
+        try watcher.publish(topics.bridge.request("health-check"), Data(#"{"transaction":"\#(transaction)"}"#.utf8))
         try? await gracefulShutdown()
         await watcher.stop()
         printer.cancel()
     }
+}
+
+/// One line to stdout, unbuffered, so it interleaves with the log lines in order.
+func show(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

@@ -7,7 +7,7 @@ struct Gatehouse: AsyncParsableCommand {
         commandName: "gatehouse",
         abstract: "MQTT bridge for hotel locks, card encoders, parking gates and fiscal registers.",
         version: GatehouseVersion.string,
-        subcommands: [Run.self, CheckConfig.self, Demo.self, Version.self, Debug.self],
+        subcommands: [Run.self, CheckConfig.self, Demo.self, Simulate.self, Version.self, Debug.self],
         defaultSubcommand: Run.self)
 }
 

@@ -102,6 +102,9 @@ public final class MQTTClient: Sendable {
 
     public var isConnected: Bool { context.connected.load(ordering: .acquiring) }
 
+    /// True once `stop()` was called: a disconnect now is the one we asked for.
+    public var isStopping: Bool { lifecycle.withLock { if case .stopped = $0 { true } else { false } } }
+
     /// Reconnects since the first connection.
     public var reconnectCount: Int { context.reconnectCount.load(ordering: .relaxed) }
 

@@ -83,6 +83,8 @@ public final class GatehouseBridge: Service, Sendable {
                 await announce()
             case .refused(let reason):
                 logger.error("the broker refused the connection: \(reason)")
+            case .disconnected(let reason) where context.mqtt.isStopping:
+                logger.info("disconnected from the broker: \(reason)")
             case .disconnected(let reason):
                 logger.warning("disconnected from the broker: \(reason)")
             }
