@@ -3,10 +3,30 @@ import Logging
 
 /// Builds the adapters the config enables. Each vendor folder adds its adapter here as it lands.
 public enum AdapterCatalog {
-    public static func adapters(for config: GatehouseConfig, logger: Logger) throws -> [any GatehouseAdapter] {
-        for name in config.enabledAdapters {
-            logger.warning("adapter \(name) is enabled in the config but not part of this build yet")
+    /// Reads every configured adapter's section so its problems (unknown keys, wrong types) join
+    /// the config's problem list, without starting anything.
+    public static func check(_ config: GatehouseConfig) {
+        for name in GatehouseConfig.knownAdapters {
+            guard let section = config.adapterSection(name) else { continue }
+            switch name {
+            case "ozlocks": _ = OZLocksSettings(section: section)
+            default: continue
+            }
+            section.finish()
         }
-        return []
+    }
+
+    public static func adapters(for config: GatehouseConfig, logger: Logger) throws -> [any GatehouseAdapter] {
+        var adapters: [any GatehouseAdapter] = []
+        for name in config.enabledAdapters {
+            guard let section = config.adapterSection(name) else { continue }
+            switch name {
+            case "ozlocks":
+                adapters.append(OZLocksAdapter(settings: OZLocksSettings(section: section)))
+            default:
+                logger.warning("adapter \(name) is enabled in the config but not part of this build yet")
+            }
+        }
+        return adapters
     }
 }

@@ -1,3 +1,4 @@
+import Adapters
 import ArgumentParser
 import Bridge
 import Foundation
@@ -11,6 +12,7 @@ struct CheckConfig: ParsableCommand {
 
     func run() throws {
         let result = ConfigLoader.load(path: file ?? configFile, environment: ProcessInfo.processInfo.environment)
+        AdapterCatalog.check(result.bestEffort)
         for problem in result.problems { print(problem.description) }
         if result.hasErrors {
             print("\(result.problems.count) problem(s) found")

@@ -1,3 +1,4 @@
+import Adapters
 import ArgumentParser
 import Bridge
 import Foundation
@@ -6,6 +7,7 @@ import Logging
 /// Loads the config for a command, printing problems and failing on errors.
 func loadConfig(_ path: String?) throws -> GatehouseConfig {
     let result = ConfigLoader.load(path: path, environment: ProcessInfo.processInfo.environment)
+    AdapterCatalog.check(result.bestEffort)
     for problem in result.problems {
         FileHandle.standardError.write(Data("config: \(problem.description)\n".utf8))
     }

@@ -88,6 +88,19 @@ public final class MessageCollector: Sendable {
         return result
     }
 
+    /// Waits until at least `count` messages arrived on `filter` in total and returns them all.
+    public func messages(on filter: String, count: Int, timeout: Duration = .seconds(5)) async throws -> [MQTTMessage] {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let position = mark()
+            let got = received(on: filter)
+            if got.count >= count { return got }
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { throw TestFailure("only \(got.count) of \(count) messages on \(filter)") }
+            _ = try await next(on: filter, after: position, timeout: left)
+        }
+    }
+
     /// A position in the received list; pass it to `next(on:after:)` to wait only for newer messages.
     public func mark() -> Int { box.state.withLock { $0.received.count } }
 

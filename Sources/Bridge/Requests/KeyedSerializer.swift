@@ -2,7 +2,8 @@ import Synchronization
 import Topics
 
 /// Runs work one at a time per key, first come first served, with a bounded wait list per key.
-final class KeyedSerializer: Sendable {
+public final class KeyedSerializer: Sendable {
+    public init() {}
     private struct Lane {
         var waiting: [CheckedContinuation<Void, Never>] = []
     }
@@ -11,7 +12,7 @@ final class KeyedSerializer: Sendable {
     private let lanes = Mutex<[String: Lane]>([:])
 
     /// Waits for the key; throws `busy` when `limit` requests already wait for it.
-    func acquire(_ key: String, limit: Int) async throws(GatehouseError) {
+    public func acquire(_ key: String, limit: Int) async throws(GatehouseError) {
         enum Outcome { case acquired, full, wait }
         var outcome = Outcome.acquired
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -33,7 +34,7 @@ final class KeyedSerializer: Sendable {
     }
 
     /// Hands the key to the next waiter, or frees it.
-    func release(_ key: String) {
+    public func release(_ key: String) {
         let next: CheckedContinuation<Void, Never>? = lanes.withLock { lanes in
             guard var lane = lanes[key] else { return nil }
             if lane.waiting.isEmpty {
@@ -48,7 +49,7 @@ final class KeyedSerializer: Sendable {
     }
 
     /// How many requests hold or wait for the key.
-    func depth(_ key: String) -> Int {
+    public func depth(_ key: String) -> Int {
         lanes.withLock { lanes in lanes[key].map { $0.waiting.count + 1 } ?? 0 }
     }
 }

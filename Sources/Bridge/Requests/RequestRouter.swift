@@ -77,7 +77,9 @@ public final class RequestRouter: Sendable {
         }
         let response = await runOnce(checked, route, transaction: transaction)
         respond(to: message, with: response)
-        metrics.recordRaw(operation: operation, since: started)
+        if let envelope = try? ResponseEnvelope.decode(response) {
+            metrics.record(operation: operation, envelope: envelope, since: started)
+        }
     }
 
     /// Turns a message into a checked request, or throws why it is refused.
@@ -171,15 +173,23 @@ public final class RequestRouter: Sendable {
     /// Queues, runs and times the handler; every outcome becomes an envelope.
     private func execute(_ request: RequestContext, _ route: RequestRoute) async -> ResponseEnvelope {
         let key = route.serializationKey?(request)
+        let serializer = self.serializer
         do {
             if let key { try await serializer.acquire(key, limit: route.queueLimit) }
-            defer { if let key { serializer.release(key) } }
-            if Date() > request.deadline { throw Self.expired(request.deadline) }
+            if Date() > request.deadline {
+                if let key { serializer.release(key) }
+                throw Self.expired(request.deadline)
+            }
             let timeout = route.timeout ?? policy.handlerTimeout
             let data = try await withDeadline(
                 timeout,
                 onTimeout: { GatehouseError(.timeout, "no answer within \(timeout)") },
-                { try await route.handler(request) })
+                {
+                    // The key is held until the handler really ends, even after the caller got
+                    // `timeout`: the next card must not be cut while the vendor still works on this one.
+                    defer { if let key { serializer.release(key) } }
+                    return try await route.handler(request)
+                })
             return ResponseEnvelope.ok(data, transaction: request.transaction)
         } catch {
             return ResponseEnvelope.failure(Self.asGatehouseError(error), transaction: request.transaction)
@@ -220,9 +230,10 @@ public final class RequestRouter: Sendable {
             && !topic.contains("#")
     }
 
+    /// Outcomes that prove nothing was executed: a retry with the same transaction may run.
     private static func isRefusal(_ envelope: ResponseEnvelope) -> Bool {
         guard let code = envelope.error?.code else { return false }
-        return code == .busy || code == .expired
+        return [.busy, .expired, .invalidRequest, .unsupported, .noHandler].contains(code)
     }
 
     private static func expired(_ deadline: Date) -> GatehouseError {

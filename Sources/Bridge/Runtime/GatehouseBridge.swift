@@ -14,8 +14,9 @@ public final class GatehouseBridge: Service, Sendable {
 
     public init(config: GatehouseConfig, adapters: [any GatehouseAdapter], logger: Logger) throws {
         let topics = TopicTree(base: config.mqtt.baseTopic)
-        let store = try Store(path: config.store.path)
-        let client = try MQTTClient(options: MQTTOptions(config: config, topics: topics), logger: logger)
+        let store = try Store(path: config.store.path, journalRetention: config.requests.journalRetention)
+        let client = try MQTTClient(
+            options: MQTTOptions(config: config, topics: topics), logger: Self.mqttLogger(level: logger.logLevel))
         let policy = RequestPolicy(
             lifetime: config.requests.lifetime, handlerTimeout: config.requests.handlerTimeout,
             maxPayloadBytes: config.requests.maxPayloadBytes, journalRetention: config.requests.journalRetention)
@@ -29,6 +30,13 @@ public final class GatehouseBridge: Service, Sendable {
         probe = BrokerProbe(topic: "\(topics.base)/bridge/probe/\(TopicID.encode(config.mqtt.clientId))", client: client)
         self.adapters = adapters
         self.logger = logger
+    }
+
+    /// Its own label, so the bridge/log relay can keep the MQTT layer's complaints local.
+    private static func mqttLogger(level: Logger.Level) -> Logger {
+        var logger = Logger(label: "gatehouse.mqtt")
+        logger.logLevel = level
+        return logger
     }
 
     public func run() async throws {
@@ -96,12 +104,20 @@ public final class GatehouseBridge: Service, Sendable {
         do {
             try mqtt.publish(context.topics.bridge.state, BridgeStatePayload.online, retain: true)
             try mqtt.publish(context.topics.bridge.info, JSONCoding.encode(info), retain: true)
+            let current = Set(adapters.map { context.topics.bridge.adapter($0.name) })
+            let adapterPrefix = context.topics.bridge.adapter("")
             for (topic, payload) in try await context.store.retained.all() {
+                // An adapter that is no longer configured must not linger as `connected`.
+                if topic.hasPrefix(adapterPrefix) && !current.contains(topic) {
+                    try await context.clearState(topic)
+                    continue
+                }
                 try mqtt.publish(topic, payload, retain: true)
             }
         } catch {
             logger.error("cannot republish the bridge state: \(error)")
         }
+        await publishHealth()
     }
 
     private var info: BridgeInfo {

@@ -14,6 +14,10 @@ public final class Store: Sendable {
     public let retained: RetainedStates
     /// Durable outbox of pushes to external systems.
     public let outbox: Outbox
+    /// Who issued which key for which room.
+    public let keyAudit: KeyAudit
+    /// Per-adapter bookmarks (e.g. lock-log records already published).
+    public let cursors: AdapterCursors
 
     private let logger: Logger
 
@@ -60,6 +64,8 @@ public final class Store: Sendable {
         self.journal = RequestJournal(database: database, retention: journalRetention, claimTimeout: claimTimeout)
         self.retained = RetainedStates(database: database)
         self.outbox = Outbox(database: database)
+        self.keyAudit = KeyAudit(database: database)
+        self.cursors = AdapterCursors(database: database)
     }
 
     /// A store in a fresh temporary directory (WAL needs a real file), removed once the store and

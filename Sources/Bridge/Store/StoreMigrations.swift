@@ -55,6 +55,33 @@ enum StoreMigrations {
                 CREATE INDEX outboxFailed_stream_enqueuedAt ON outboxFailed(stream, enqueuedAt);
                 """)
         }
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                -- Who issued which key for which room, when, with what result. Never the lock code.
+                CREATE TABLE keyAudit (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at REAL NOT NULL,
+                    adapter TEXT NOT NULL,
+                    operation TEXT NOT NULL,
+                    room TEXT,
+                    guestId TEXT,
+                    encoder TEXT,
+                    workstation TEXT,
+                    issuer TEXT,
+                    cardUid TEXT,
+                    result TEXT NOT NULL
+                );
+                CREATE INDEX keyAudit_at ON keyAudit(at);
+
+                -- Small per-adapter bookmarks, e.g. the last lock-log record published per room.
+                CREATE TABLE adapterCursor (
+                    adapter TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    value BLOB NOT NULL,
+                    PRIMARY KEY (adapter, key)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,99 @@
+import Bridge
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import Synchronization
+import Topics
+
+/// An OZLocks-compatible Web-API: the nine endpoints, same JSON, status codes and API-key check,
+/// answered by publishing the matching MQTT request and waiting for the response. A PMS written
+/// for OZLocks points here unchanged; whoever serves the encoder or lock on MQTT answers.
+final class OZLocksFacade: Sendable {
+    private let settings: OZLocksSettings.Facade
+    private let apiKeyHeader: String
+    private let context: BridgeContext
+    private let requests: RequestClient
+    private let translation: FacadeTranslation
+    private let logger: Logger
+    private let boundPort = Mutex<Int?>(nil)
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    init(settings: OZLocksSettings.Facade, apiKeyHeader: String, context: BridgeContext, logger: Logger) {
+        self.settings = settings
+        self.apiKeyHeader = apiKeyHeader.lowercased()
+        self.context = context
+        self.logger = logger
+        requests = RequestClient(context: context, name: "ozlocks-facade")
+        translation = FacadeTranslation(
+            topics: context.topics, dates: OZLocksDate(timeZone: context.timeZone), timeZone: context.timeZone)
+    }
+
+    /// The port it listens on once running (the config may ask for port 0).
+    var port: Int? { boundPort.withLock { $0 } }
+
+    func run() async {
+        requests.start()
+        let router = Router()
+        for operation in OZLocksOperation.allCases {
+            let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { [self] request, _ in
+                try await self.handle(operation, request)
+            }
+            router.on(RouterPath(operation.rawValue), method: operation.isGet ? .get : .post, use: handler)
+        }
+        let app = Application(
+            router: router,
+            configuration: .init(
+                address: .hostname(settings.listen.host, port: settings.listen.port), serverName: "gatehouse-ozlocks"),
+            onServerRunning: { [self] channel in
+                let port = channel.localAddress?.port ?? self.settings.listen.port
+                self.boundPort.withLock { $0 = port }
+                self.logger.info("OZLocks facade listening on \(self.settings.listen.host):\(port)")
+            },
+            logger: logger)
+        do {
+            try await app.runService()
+        } catch {
+            if !Task.isCancelled { logger.error("OZLocks facade stopped: \(error)") }
+        }
+    }
+
+    func stop() async {}
+
+    private func handle(_ operation: OZLocksOperation, _ request: Request) async throws -> Response {
+        let presented = request.headers.first { $0.name.canonicalName == apiKeyHeader }?.value ?? ""
+        guard ConstantTime.matchesAny(presented, of: settings.apiKeys.map { $0.reveal() }) else {
+            logger.warning("OZLocks facade: refused \(operation.rawValue) with a missing or unknown API key")
+            return Self.response(FacadeError(status: 401, code: "401", message: "unknown API key"))
+        }
+        let body = Data(buffer: try await request.body.collect(upTo: 1 << 20))
+        do {
+            let call = try translation.translate(operation, LenientJSON.repair(body))
+            var payload = call.payload
+            if !operation.isGet {
+                // Changes carry a transaction, so a redelivered MQTT request cannot cut a second card.
+                payload["transaction"] = .string("ozlocks-facade-\(UUID().uuidString)")
+            }
+            let envelope: ResponseEnvelope
+            do {
+                envelope = try await requests.request(
+                    call.topic, payload: JSONValue.object(payload).jsonData(), timeout: settings.timeout)
+            } catch {
+                throw FacadeError(error)
+            }
+            if let error = envelope.error { throw FacadeError(error) }
+            let answer = JSONValue.object(call.answer(envelope.data))
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(data: answer.jsonData())))
+        } catch let error as FacadeError {
+            return Self.response(error)
+        }
+    }
+
+    private static func response(_ error: FacadeError) -> Response {
+        Response(
+            status: HTTPResponse.Status(code: error.status), headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(data: error.body)))
+    }
+}

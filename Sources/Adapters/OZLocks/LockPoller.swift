@@ -1,0 +1,107 @@
+import Bridge
+import Foundation
+import Synchronization
+import Topics
+
+/// Polls ReadState (and ReadLogLock) for every configured WR lock, spread over the interval with
+/// bounded concurrency; publishes lock state and availability when they change and each new log
+/// record once.
+final class LockPoller: Sendable {
+    private let adapter: OZLocksAdapter
+    private let context: BridgeContext
+    private let known = Mutex<[String: LockState]>([:])
+    private let cycles = KeyedSerializer()
+    private let logs: LockLogCursor
+
+    init(adapter: OZLocksAdapter, context: BridgeContext) {
+        self.adapter = adapter
+        self.context = context
+        logs = LockLogCursor(store: context.store)
+    }
+
+    private var rooms: [String] { adapter.settings.locks.filter { $0.series == .wr }.map(\.room) }
+
+    func run() async {
+        while !Task.isCancelled {
+            let started = ContinuousClock.now
+            await cycle(spread: true)
+            do { try await Task.sleep(until: started + adapter.settings.pollInterval) } catch { return }
+        }
+    }
+
+    /// One pass over every lock; passes never overlap.
+    func cycle(spread: Bool) async {
+        guard (try? await cycles.acquire("cycle", limit: 4)) != nil else { return }
+        defer { cycles.release("cycle") }
+        let rooms = self.rooms
+        guard !rooms.isEmpty else { return }
+        let start = ContinuousClock.now
+        let step = adapter.settings.pollInterval / rooms.count
+        let limit = adapter.settings.pollConcurrency
+        await withTaskGroup(of: Void.self) { group in
+            var inFlight = 0
+            for (index, room) in rooms.enumerated() {
+                if Task.isCancelled { break }
+                if spread { try? await Task.sleep(until: start + step * index) }
+                if inFlight >= limit {
+                    await group.next()
+                    inFlight -= 1
+                }
+                group.addTask { await self.poll(room) }
+                inFlight += 1
+            }
+        }
+    }
+
+    private func poll(_ room: String) async {
+        let workstation = adapter.settings.workstation
+        do {
+            let state = try await adapter.readState(room: room, workstation: workstation)
+            await publish(state, availability: "online")
+            await context.setAdapterState(adapter.name, .connected)
+            if adapter.settings.pollLogs {
+                let records = try await adapter.readLogRecords(room: room, workstation: workstation, showUnauthorized: true)
+                try await publishNew(records, room: room)
+            }
+        } catch let error as GatehouseError where error.code == .lockOffline {
+            let last = known.withLock { $0[room] }
+            var offline = last ?? LockState(room: room, series: "WR")
+            offline.online = false
+            offline.lastSeen = last?.lastSeen
+            await publish(offline, availability: "offline")
+        } catch let error as GatehouseError {
+            await context.setAdapterState(adapter.name, .disconnected, detail: error.message)
+        } catch {
+            adapter.logger.error("polling room \(room) failed: \(error)")
+        }
+    }
+
+    /// Publishes state and availability when anything but `lastSeen` changed.
+    private func publish(_ state: LockState, availability: String) async {
+        let changed = known.withLock { known -> Bool in
+            var previous = known[state.room]
+            previous?.lastSeen = state.lastSeen
+            known[state.room] = state
+            return previous != state
+        }
+        guard changed else { return }
+        let topics = context.topics.lock(state.room)
+        do {
+            try await context.publishState(topics.state, state)
+            try await context.publishState(topics.availability, ["state": availability])
+        } catch {
+            adapter.logger.error("cannot publish the state of room \(state.room): \(error)")
+        }
+    }
+
+    private func publishNew(_ records: [LockEvent], room: String) async throws {
+        let fresh = try await logs.unpublished(records, room: room)
+        guard !fresh.isEmpty else { return }
+        let topic = context.topics.lock(room).event
+        for event in fresh {
+            try context.publishEvent(topic, event)
+        }
+        // Remembered after publishing: a crash in between repeats events rather than losing them.
+        try await logs.markPublished(fresh, room: room)
+    }
+}

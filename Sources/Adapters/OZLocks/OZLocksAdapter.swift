@@ -1,0 +1,141 @@
+import AsyncHTTPClient
+import Bridge
+import Foundation
+import Logging
+import Synchronization
+import Topics
+
+/// The OZLocks Web-API as MQTT topics: serves encoder and lock requests, polls lock states and
+/// logs, and optionally runs the OZLocks-compatible HTTP facade.
+public final class OZLocksAdapter: GatehouseAdapter {
+    public let name = "ozlocks"
+    let settings: OZLocksSettings
+    let client: OZLocksClient
+    let logger: Logger
+    private let http: HTTPClient
+    private let running = Mutex<Running?>(nil)
+
+    private struct Running {
+        var context: BridgeContext
+        var tasks: [Task<Void, Never>]
+        var facade: OZLocksFacade?
+    }
+
+    public init(settings: OZLocksSettings, logger: Logger = Logger(label: "gatehouse.adapter.ozlocks")) {
+        self.settings = settings
+        self.logger = logger
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        client = OZLocksClient(settings: settings, http: http, logger: logger)
+    }
+
+    var context: BridgeContext? { running.withLock { $0?.context } }
+    var timeZone: TimeZone { context?.timeZone ?? TimeZone(identifier: "UTC")! }
+    var dates: OZLocksDate { OZLocksDate(timeZone: timeZone) }
+    func now() -> String { Timestamp.rfc3339(Date(), in: timeZone) }
+
+    static func encoderKey(_ encoder: String) -> String { "ozlocks.encoder.\(encoder)" }
+
+    public func start(_ bridge: BridgeContext) async throws {
+        running.withLock { $0 = Running(context: bridge, tasks: [], facade: nil) }
+        registerRoutes(bridge)
+        await bridge.setAdapterState(name, .connecting, detail: settings.url)
+        let poller = LockPoller(adapter: self, context: bridge)
+        var tasks = [Task { await poller.run() }]
+        var facade: OZLocksFacade?
+        if let settings = settings.facade {
+            let server = OZLocksFacade(settings: settings, apiKeyHeader: self.settings.apiKeyHeader, context: bridge, logger: logger)
+            facade = server
+            tasks.append(Task { await server.run() })
+        }
+        running.withLock { $0?.tasks = tasks; $0?.facade = facade }
+    }
+
+    public func stop() async {
+        let state = running.withLock { $0 }
+        state?.tasks.forEach { $0.cancel() }
+        await state?.facade?.stop()
+        try? await http.shutdown()
+    }
+
+    /// Any answer from the vendor but 401/400 proves it is reachable and accepts our key.
+    public func healthCheck() async -> AdapterHealth {
+        let room = settings.locks.first { $0.series == .wr }?.room ?? ""
+        do {
+            _ = try await client.call(
+                .readState, OZLocksWire.RoomAtWorkstation(Room: room, WorkstationID: settings.workstation),
+                as: OZLocksWire.ReadStateAnswer.self)
+            return AdapterHealth(healthy: true)
+        } catch {
+            switch error.code {
+            case .roomNotFound, .lockOffline, .cardAbsent: return AdapterHealth(healthy: true)
+            default: return AdapterHealth(healthy: false, detail: error.message)
+            }
+        }
+    }
+
+    // MARK: routes
+
+    private func registerRoutes(_ bridge: BridgeContext) {
+        let topics = bridge.topics
+        let encoderFilters = settings.encoders.isEmpty
+            ? [topics.encoderRequestFilter] : settings.encoders.map { topics.encoder($0).request("+") }
+        for filter in encoderFilters {
+            bridge.serve(
+                RequestRoute(filter, serializationKey: { request in
+                    request.topicLevel(Self.levels(topics.base) + 1).map(Self.encoderKey)
+                }) { [self] request in
+                    let encoder = request.topicLevel(Self.levels(topics.base) + 1) ?? ""
+                    return try await serveEncoder(request, encoder: encoder)
+                })
+        }
+        let rooms = settings.locks.map(\.room)
+        let lockFilters = rooms.isEmpty
+            ? [topics.lockRequestFilter, topics.lockSetFilter]
+            : rooms.flatMap { [topics.lock($0).request("+"), topics.lock($0).set] }
+        for filter in lockFilters {
+            bridge.serve(
+                RequestRoute(filter, acceptsPlainText: filter.hasSuffix("/set"), serializationKey: { request in
+                    // A check-out of an offline lock uses an encoder: queue it with that encoder's work.
+                    struct EncoderField: Decodable { var encoder: String? }
+                    guard request.operation == "check-out" else { return nil }
+                    return (try? request.decode(EncoderField.self))?.encoder.map(Self.encoderKey)
+                }) { [self] request in
+                    let room = request.topicLevel(Self.levels(topics.base) + 1) ?? ""
+                    return try await serveLock(request, room: room)
+                })
+        }
+    }
+
+    /// How many levels the base topic has (`gatehouse` → 1), to find the id level after it.
+    static func levels(_ base: String) -> Int { base.split(separator: "/", omittingEmptySubsequences: false).count }
+
+    // MARK: shared helpers
+
+    func publishEncoder(_ encoder: String, _ state: EncoderState) async {
+        guard let context else { return }
+        do {
+            try await context.publishState(context.topics.encoder(encoder).state, state)
+        } catch {
+            logger.warning("cannot publish the state of encoder \(encoder): \(error)")
+        }
+    }
+
+    /// A vendor time as RFC 3339 in the site's zone; nil when the vendor sent something unreadable.
+    func rfc3339(vendor text: String) -> String? {
+        dates.parse(text).map { Timestamp.rfc3339($0, in: timeZone) }
+    }
+
+    func event(from record: OZLocksWire.LogState) -> LockEvent? {
+        guard let at = dates.parse(record.EventTime) else {
+            logger.warning("skipping a lock log record with an unreadable time")
+            return nil
+        }
+        // The spec names no record type for unauthorised attempts; the vendor's own label says it.
+        let unauthorized = record.RecordTypeEx?.lowercased().contains("несанкционирован") ?? false
+        return LockEvent(
+            type: record.RecordType.value, typeName: record.RecordTypeEx, at: Timestamp.rfc3339(at, in: timeZone),
+            holderId: record.HolderID?.value, holderName: record.HolderName, unauthorized: unauthorized)
+    }
+}

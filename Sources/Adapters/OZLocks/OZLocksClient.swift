@@ -1,0 +1,75 @@
+import AsyncHTTPClient
+import Bridge
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import Topics
+
+/// The OZLocks Web-API over AsyncHTTPClient (pooled keep-alive connections).
+final class OZLocksClient: Sendable {
+    private let baseURL: String
+    private let apiKey: Secret
+    private let apiKeyHeader: String
+    private let timeout: Duration
+    private let http: HTTPClient
+    private let logger: Logger
+
+    init(settings: OZLocksSettings, http: HTTPClient, logger: Logger) {
+        baseURL = settings.url.hasSuffix("/") ? String(settings.url.dropLast()) : settings.url
+        apiKey = settings.apiKey
+        apiKeyHeader = settings.apiKeyHeader
+        timeout = settings.timeout
+        self.http = http
+        self.logger = logger
+    }
+
+    /// Calls `operation` with `body` and decodes the 200 answer, or throws the mapped contract error.
+    func call<Answer: Decodable>(_ operation: OZLocksOperation, _ body: some Encodable, as: Answer.Type = Answer.self)
+        async throws(GatehouseError) -> Answer
+    {
+        var request = HTTPClientRequest(url: "\(baseURL)/\(operation.rawValue)")
+        request.method = operation.isGet ? .GET : .POST
+        request.headers.add(name: apiKeyHeader, value: apiKey.reveal())
+        request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+        request.headers.add(name: "Accept", value: "application/json")
+        do {
+            request.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(body)))
+        } catch {
+            throw GatehouseError(.internal, "cannot encode the \(operation.rawValue) request")
+        }
+        let status: Int
+        let data: Data
+        do {
+            let response = try await http.execute(request, timeout: .nanoseconds(Int64(timeout.timeInterval * 1e9)))
+            status = Int(response.status.code)
+            data = Data(buffer: try await response.body.collect(upTo: 4 << 20))
+        } catch {
+            logger.warning("OZLocks \(operation.rawValue) failed: \(Self.describe(error))")
+            throw GatehouseError(
+                .upstreamUnavailable, "the OZLocks server did not answer \(operation.rawValue): \(Self.describe(error))")
+        }
+        guard status == 200 else { throw OZLocksErrors.map(status: status, body: data, operation: operation) }
+        do {
+            return try JSONDecoder().decode(Answer.self, from: data)
+        } catch {
+            logger.warning("OZLocks \(operation.rawValue): unreadable answer: \(error)")
+            throw GatehouseError(.upstreamUnavailable, "the OZLocks server sent an unreadable \(operation.rawValue) answer")
+        }
+    }
+
+    /// A short, secret-free description of a transport error.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .connectTimeout: return "connect timeout"
+            case .deadlineExceeded, .readTimeout: return "timeout"
+            case .remoteConnectionClosed: return "connection closed"
+            default: return "\(error)"
+            }
+        }
+        let text = "\(error)"
+        if text.contains("refused") || text.contains("connectionRefused") { return "connection refused" }
+        return text.count > 120 ? String(text.prefix(120)) : text
+    }
+}

@@ -1,0 +1,77 @@
+import Bridge
+import Foundation
+
+/// The `adapters.ozlocks` section.
+public struct OZLocksSettings: Sendable {
+    public enum Series: String, Sendable, CaseIterable, Codable {
+        case h = "H", wr = "WR"
+    }
+
+    public struct Lock: Sendable, Equatable {
+        public var room: String
+        public var series: Series
+        public init(room: String, series: Series) {
+            self.room = room
+            self.series = series
+        }
+    }
+
+    public struct Facade: Sendable {
+        public var listen: ConfigHostPort
+        public var apiKeys: [Secret]
+        /// How long the facade waits for the MQTT answer.
+        public var timeout: Duration
+    }
+
+    public var url = "http://127.0.0.1:8091"
+    public var apiKey = Secret("")
+    public var apiKeyHeader = "X-API-Key"
+    public var timeout: Duration = .seconds(10)
+    public var workstation = "GATEHOUSE"
+    public var pollInterval: Duration = .seconds(60)
+    public var pollConcurrency = 8
+    public var pollLogs = true
+    /// Empty: serve every room on the broker, with `defaultSeries`.
+    public var locks: [Lock] = []
+    public var defaultSeries: Series = .wr
+    /// Empty: serve every encoder.
+    public var encoders: [String] = []
+    public var facade: Facade?
+
+    public init() {}
+
+    /// Reads the section; problems go to the config's problem log with their key paths.
+    public init(section: ConfigSection) {
+        _ = section.bool("enabled", default: true)
+        url = section.string("url", default: url)
+        if URL(string: url)?.host == nil { section.report("expected an http:// or https:// URL", key: "url") }
+        apiKey = section.requiredSecret("apiKey")
+        apiKeyHeader = section.string("apiKeyHeader", default: apiKeyHeader)
+        timeout = section.duration("timeout", default: timeout)
+        workstation = section.string("workstation", default: workstation)
+        pollInterval = section.duration("pollInterval", default: pollInterval)
+        pollConcurrency = section.int("pollConcurrency", default: pollConcurrency, range: 1...256)
+        pollLogs = section.bool("pollLogs", default: pollLogs)
+        defaultSeries = section.enumValue("defaultSeries", default: defaultSeries)
+        locks = section.sectionList("locks").map { lock in
+            Lock(room: lock.requiredString("room"), series: lock.enumValue("series", default: .wr))
+        }
+        encoders = section.stringList("encoders")
+        let facadeSection = section.section("facade")
+        if facadeSection.isPresent {
+            let keys = facadeSection.stringList("apiKeys").map(Secret.init)
+            if keys.isEmpty { facadeSection.report("at least one API key is required", key: "apiKeys") }
+            facade = Facade(
+                listen: facadeSection.hostPort("listen", default: ConfigHostPort(host: "127.0.0.1", port: 8092)),
+                apiKeys: keys, timeout: facadeSection.duration("timeout", default: .seconds(15)))
+        }
+    }
+
+    /// The series of a room, or nil when this adapter does not serve it.
+    func series(of room: String) -> Series? {
+        if locks.isEmpty { return defaultSeries }
+        return locks.first { $0.room == room }?.series
+    }
+
+    func serves(encoder: String) -> Bool { encoders.isEmpty || encoders.contains(encoder) }
+}

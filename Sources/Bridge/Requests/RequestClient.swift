@@ -1,0 +1,66 @@
+import Foundation
+import Logging
+import Synchronization
+import Topics
+
+/// Sends contract requests over MQTT and awaits their answers: MQTT 5 Response Topic under
+/// `<base>/clients/<clientId>/…` plus a Correlation Data per request. Used by facades and
+/// adapters that turn a vendor's call into a request someone else on the broker serves.
+public final class RequestClient: Sendable {
+    public let replyTopic: String
+    private let context: BridgeContext
+    private let waiting = Mutex<[Data: CheckedContinuation<Data, any Error>]>([:])
+
+    /// `name` distinguishes several clients in one process (e.g. `ozlocks-facade`).
+    public init(context: BridgeContext, name: String) {
+        self.context = context
+        replyTopic =
+            "\(context.topics.base)/clients/\(TopicID.encode(context.config.mqtt.clientId))/\(TopicID.encode(name))"
+    }
+
+    /// Subscribes to the reply topic; call once, before the first request.
+    public func start() {
+        context.subscribe(replyTopic) { [self] message in
+            guard let correlation = message.properties.correlationData else { return }
+            waiting.withLock { $0.removeValue(forKey: correlation) }?.resume(returning: message.payload)
+        }
+    }
+
+    /// Publishes `payload` to `topic` and returns the response envelope, or throws `timeout`.
+    public func request(_ topic: String, payload: Data, timeout: Duration) async throws(GatehouseError) -> ResponseEnvelope {
+        guard context.config.mqtt.protocolVersion == .v5 else {
+            throw GatehouseError(.unsupported, "requests from Gatehouse itself need MQTT 5 (Response Topic)")
+        }
+        let correlation = withUnsafeBytes(of: UUID().uuid) { Data($0) }
+        let properties = MQTTProperties(
+            responseTopic: replyTopic, correlationData: correlation,
+            messageExpiry: UInt32(max(1, timeout.components.seconds)), contentType: "application/json")
+        let data: Data
+        do {
+            data = try await withDeadline(
+                timeout, onTimeout: { GatehouseError(.timeout, "no answer on \(topic) within \(timeout)") }
+            ) { [self] in
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Data, any Error>) in
+                    waiting.withLock { $0[correlation] = continuation }
+                    do {
+                        try context.mqtt.publish(topic, payload, qos: .atLeastOnce, properties: properties)
+                    } catch {
+                        waiting.withLock { $0.removeValue(forKey: correlation) }?.resume(throwing: error)
+                    }
+                }
+            }
+        } catch let error as GatehouseError {
+            // The waiter stays registered after a timeout: drop it.
+            _ = waiting.withLock { $0.removeValue(forKey: correlation) }
+            throw error
+        } catch {
+            _ = waiting.withLock { $0.removeValue(forKey: correlation) }
+            throw GatehouseError(.internal, "cannot publish the request: \(error)")
+        }
+        do {
+            return try ResponseEnvelope.decode(data)
+        } catch {
+            throw GatehouseError(.internal, "the answer on \(replyTopic) is not a response envelope")
+        }
+    }
+}
