@@ -67,6 +67,7 @@ let package = Package(
             dependencies: [
                 "Adapters", "Simulators", "Bridge", "Topics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .executableTarget(
@@ -84,7 +85,13 @@ let package = Package(
         ),
         .testTarget(name: "TopicsTests", dependencies: ["Topics"]),
         .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Topics", "TestSupport"]),
-        .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Simulators", "TestSupport"]),
+        .testTarget(
+            name: "AdaptersTests",
+            dependencies: [
+                "Adapters", "Simulators", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .testTarget(name: "SimulatorsTests", dependencies: ["Simulators"]),
         .testTarget(name: "GatehouseTests", dependencies: ["Bridge", "Topics", "TestSupport"]),
     ],

@@ -1,7 +1,9 @@
+import Adapters
 import ArgumentParser
 import Bridge
 import Foundation
 import Logging
+import Simulators
 import Topics
 
 struct Demo: AsyncParsableCommand {
@@ -11,6 +13,7 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "mosquitto configuration to start when no broker answers on 127.0.0.1:1883.")
     var brokerConfig = "mosquitto.conf"
     @Option(help: "Where the demo keeps its SQLite store.") var store = "./data/demo.sqlite"
+    @Option(help: "Stop by itself after this many seconds (0: run until Ctrl-C).") var seconds = 0
 
     func run() async throws {
         bootstrapLogging(level: .info)
@@ -22,7 +25,36 @@ struct Demo: AsyncParsableCommand {
         settings.store.path = store
         settings.instance = "demo"
         settings.mqtt.clientId = "gatehouse-demo"
-        let scenario = DemoScenario(settings: settings, logger: logger)
-        try await runBridge(settings, logger: Logger(label: "gatehouse"), extraServices: [scenario])
+        settings.site.timeZone = TimeZone(identifier: "Europe/Moscow")!
+
+        let ozlocks = DemoOZLocks()
+        let ozlocksPort = try await ozlocks.simulator.start(port: DemoBroker.isListening(port: 8091) ? 0 : 8091)
+        logger.info("OZLocks simulator on 127.0.0.1:\(ozlocksPort) (rooms 101 WR, 102 H, 103 WR; encoder 001)")
+        let adapter = OZLocksAdapter(settings: ozlocks.settings(port: ozlocksPort))
+        let scenario = DemoScenario(settings: settings, ozlocks: ozlocks, adapter: adapter, seconds: seconds, logger: logger)
+        try await runBridge(settings, logger: Logger(label: "gatehouse"), adapters: [adapter], extraServices: [scenario])
+        await ozlocks.simulator.stop()
+    }
+}
+
+/// The OZLocks side of the demo: a simulated integration server and the adapter's settings for it.
+struct DemoOZLocks: Sendable {
+    static let apiKey = "demo-ozlocks-key"
+    static let facadeKey = "demo-facade-key"
+    let simulator = OZLocksSimulator(
+        apiKey: apiKey, rooms: [.init("101", series: .wr), .init("102", series: .h), .init("103", series: .wr)],
+        encoders: ["001"])
+
+    func settings(port: Int) -> OZLocksSettings {
+        var settings = OZLocksSettings()
+        settings.url = "http://127.0.0.1:\(port)"
+        settings.apiKey = Secret(Self.apiKey)
+        settings.locks = [.init(room: "101", series: .wr), .init(room: "102", series: .h), .init(room: "103", series: .wr)]
+        settings.encoders = ["001"]
+        settings.pollInterval = .seconds(10)
+        settings.facade = .init(
+            listen: ConfigHostPort(host: "127.0.0.1", port: DemoBroker.isListening(port: 8092) ? 0 : 8092),
+            apiKeys: [Secret(Self.facadeKey)], timeout: .seconds(10))
+        return settings
     }
 }

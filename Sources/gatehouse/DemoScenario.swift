@@ -1,12 +1,19 @@
+import Adapters
 import Bridge
 import Foundation
 import Logging
 import ServiceLifecycle
 import Topics
 
+import AsyncHTTPClient
+import NIOCore
+
 /// Shows the traffic like `mosquitto_sub -v -t 'gatehouse/#'` and plays a short script against the bridge.
 struct DemoScenario: Service {
     let settings: GatehouseConfig
+    let ozlocks: DemoOZLocks
+    let adapter: OZLocksAdapter
+    let seconds: Int
     let logger: Logger
 
     func run() async throws {
@@ -15,21 +22,51 @@ struct DemoScenario: Service {
             options: MQTTOptions(host: settings.mqtt.host, port: settings.mqtt.port, clientID: "gatehouse-demo-watcher"),
             logger: Logger(label: "gatehouse.demo.mqtt"))
         watcher.subscribe("\(settings.mqtt.baseTopic)/#")
-        watcher.subscribe("\(settings.homeAssistant.prefix)/#")
         watcher.start()
         try await watcher.waitUntilConnected(timeout: .seconds(10))
         let printer = Task {
             while let batch = await watcher.nextBatch() {
-                for message in batch {
+                for message in batch where !message.topic.contains("/bridge/probe/") {
                     let retained = message.retain ? " (retained)" : ""
-                    show("\(message.topic)\(retained) \(String(decoding: message.payload.prefix(400), as: UTF8.self))")
+                    show("  \(message.topic)\(retained) \(String(decoding: message.payload.prefix(400), as: UTF8.self))")
                 }
             }
         }
+        let run = "\(Int(Date().timeIntervalSince1970))"
+        func step(_ title: String, _ topic: String, _ payload: String) async throws {
+            show("--- \(title)")
+            try watcher.publish(topic, Data(payload.utf8))
+            try await Task.sleep(for: .milliseconds(600))
+        }
         try await Task.sleep(for: .seconds(1))
-        show("--- demo: asking the bridge for a health check")
-        let transaction = "demo-\(Int(Date().timeIntervalSince1970))"
-        try watcher.publish(topics.bridge.request("health-check"), Data(#"{"transaction":"\#(transaction)"}"#.utf8))
+        try await step("health check (broker round trip, store, OZLocks upstream)", topics.bridge.request("health-check"), #"{"transaction":"demo-\#(run)-1"}"#)
+        try await step(
+            "the PMS checks a guest into room 101: a card is cut on encoder 001",
+            topics.encoder("001").request("issue-card"),
+            #"{"room":"101","checkIn":"2025-09-04T15:21:00+03:00","checkOut":"2025-09-05T12:00:00+03:00","guestName":"Иванов Иван","newIssue":true,"workstation":"FRONT1","transaction":"demo-\#(run)-2"}"#)
+        try await step("the front desk reads the card back", topics.encoder("001").request("read-card"), #"{"workstation":"FRONT1"}"#)
+        try await step("room 102 has an offline (series H) lock: remote open is refused", topics.lock("102").request("open"), "{}")
+        show("--- the battery of room 103 runs low; the poller notices")
+        ozlocks.simulator.setLowBattery(true, room: "103")
+        await adapter.pollNow()
+        try await Task.sleep(for: .milliseconds(600))
+        if let port = await adapter.facadePort() {
+            show("--- a PMS written for OZLocks calls the facade: GET http://127.0.0.1:\(port)/ReadState")
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/ReadState")
+            request.method = .GET
+            request.headers.add(name: "X-API-Key", value: DemoOZLocks.facadeKey)
+            request.body = .bytes(ByteBuffer(string: #"{"Room":"103","WorkstationID":"PMS"}"#))
+            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(10)),
+                let body = try? await response.body.collect(upTo: 1 << 20)
+            {
+                show("  HTTP \(response.status.code) \(String(buffer: body))")
+            }
+        }
+        show("--- running; Ctrl-C stops (try: mosquitto_sub -v -t 'gatehouse/#')")
+        if seconds > 0 {
+            try? await Task.sleep(for: .seconds(seconds))
+            kill(getpid(), SIGTERM)
+        }
         try? await gracefulShutdown()
         await watcher.stop()
         printer.cancel()

@@ -21,10 +21,14 @@ final class LockPoller: Sendable {
 
     private var rooms: [String] { adapter.settings.locks.filter { $0.series == .wr }.map(\.room) }
 
+    /// The first pass runs at once (states are wanted right after start, concurrency still bounded);
+    /// later passes spread the locks evenly over the interval.
     func run() async {
+        var spread = false
         while !Task.isCancelled {
             let started = ContinuousClock.now
-            await cycle(spread: true)
+            await cycle(spread: spread)
+            spread = true
             do { try await Task.sleep(until: started + adapter.settings.pollInterval) } catch { return }
         }
     }
@@ -69,8 +73,10 @@ final class LockPoller: Sendable {
             offline.online = false
             offline.lastSeen = last?.lastSeen
             await publish(offline, availability: "offline")
-        } catch let error as GatehouseError {
+        } catch let error as GatehouseError where error.code == .unauthorized || error.code == .upstreamUnavailable {
             await context.setAdapterState(adapter.name, .disconnected, detail: error.message)
+        } catch let error as GatehouseError {
+            adapter.logger.warning("polling room \(room): \(error.code.rawValue): \(error.message)")
         } catch {
             adapter.logger.error("polling room \(room) failed: \(error)")
         }

@@ -18,6 +18,7 @@ public final class OZLocksAdapter: GatehouseAdapter {
     private struct Running {
         var context: BridgeContext
         var tasks: [Task<Void, Never>]
+        var poller: LockPoller?
         var facade: OZLocksFacade?
     }
 
@@ -38,7 +39,7 @@ public final class OZLocksAdapter: GatehouseAdapter {
     static func encoderKey(_ encoder: String) -> String { "ozlocks.encoder.\(encoder)" }
 
     public func start(_ bridge: BridgeContext) async throws {
-        running.withLock { $0 = Running(context: bridge, tasks: [], facade: nil) }
+        running.withLock { $0 = Running(context: bridge, tasks: [], poller: nil, facade: nil) }
         registerRoutes(bridge)
         await bridge.setAdapterState(name, .connecting, detail: settings.url)
         let poller = LockPoller(adapter: self, context: bridge)
@@ -49,7 +50,26 @@ public final class OZLocksAdapter: GatehouseAdapter {
             facade = server
             tasks.append(Task { await server.run() })
         }
-        running.withLock { $0?.tasks = tasks; $0?.facade = facade }
+        running.withLock {
+            $0?.tasks = tasks
+            $0?.poller = poller
+            $0?.facade = facade
+        }
+    }
+
+    /// Polls every WR lock once now, without spreading (operators' "refresh", and tests).
+    public func pollNow() async {
+        await running.withLock { $0?.poller }?.cycle(spread: false)
+    }
+
+    /// The facade's port once it listens (nil without a facade).
+    public func facadePort(timeout: Duration = .seconds(5)) async -> Int? {
+        guard let facade = running.withLock({ $0?.facade }) else { return nil }
+        let deadline = ContinuousClock.now + timeout
+        while facade.port == nil && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return facade.port
     }
 
     public func stop() async {
@@ -80,7 +100,7 @@ public final class OZLocksAdapter: GatehouseAdapter {
     private func registerRoutes(_ bridge: BridgeContext) {
         let topics = bridge.topics
         let encoderFilters = settings.encoders.isEmpty
-            ? [topics.encoderRequestFilter] : settings.encoders.map { topics.encoder($0).request("+") }
+            ? [topics.encoderRequestFilter] : settings.encoders.map { "\(topics.encoder($0).state)/request/+" }
         for filter in encoderFilters {
             bridge.serve(
                 RequestRoute(filter, serializationKey: { request in
@@ -93,7 +113,7 @@ public final class OZLocksAdapter: GatehouseAdapter {
         let rooms = settings.locks.map(\.room)
         let lockFilters = rooms.isEmpty
             ? [topics.lockRequestFilter, topics.lockSetFilter]
-            : rooms.flatMap { [topics.lock($0).request("+"), topics.lock($0).set] }
+            : rooms.flatMap { ["\(topics.lock($0).state)/request/+", topics.lock($0).set] }
         for filter in lockFilters {
             bridge.serve(
                 RequestRoute(filter, acceptsPlainText: filter.hasSuffix("/set"), serializationKey: { request in

@@ -21,6 +21,12 @@ public struct OZLocksSettings: Sendable {
         public var apiKeys: [Secret]
         /// How long the facade waits for the MQTT answer.
         public var timeout: Duration
+
+        public init(listen: ConfigHostPort, apiKeys: [Secret], timeout: Duration = .seconds(15)) {
+            self.listen = listen
+            self.apiKeys = apiKeys
+            self.timeout = timeout
+        }
     }
 
     public var url = "http://127.0.0.1:8091"

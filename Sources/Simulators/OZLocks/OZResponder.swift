@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+
+/// Answers the Web-API: API key, call counting, the configured behaviour, then the operation.
+struct OZResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+    let simulator: OZLocksSimulator
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let path = request.uri.path
+        if path.hasPrefix("/_sim/") {
+            return try await OZControlEndpoints(simulator: simulator).respond(to: request, path: path)
+        }
+        guard let operation = OZOperation(rawValue: String(path.dropFirst())) else {
+            return Self.text(.notFound, "Not found")
+        }
+        // A known path with the wrong method: 405, as an ASP.NET-style server would, before auth.
+        guard request.method == operation.method else { return Self.text(.methodNotAllowed, "Method not allowed") }
+        let key = request.headers.first { $0.name.canonicalName == simulator.apiKeyHeader }?.value
+        guard authorised(key) else {
+            return Self.json(.unauthorized, OZFault(code: "401", message: "Не прошла авторизация").json)
+        }
+        let body = try await request.body.collect(upTo: 1 << 20)
+        let behaviour = simulator.state.withLock { state in
+            state.calls[operation.rawValue, default: 0] += 1
+            return state.behaviour
+        }
+        switch behaviour {
+        case .normal: break
+        case .slow(let delay): try await Task.sleep(for: delay)
+        case .badRequest: return Self.text(.badRequest, "Сервер не доступен")
+        case .error(let code, let message): return Self.json(.internalServerError, OZFault(code: code, message: message).json)
+        }
+        let now = Date()
+        let dates = simulator.dates
+        let (outcome, trailingCommas) = simulator.state.withLock { state -> (Result<OZJSON, OZFault>, Bool) in
+            do throws(OZFault) {
+                let fields = try OZRequestFields(Data(body.readableBytesView), dates: dates)
+                return (.success(try state.perform(operation, fields, now: now)), state.trailingCommas)
+            } catch {
+                return (.failure(error), state.trailingCommas)
+            }
+        }
+        switch outcome {
+        case .success(let answer): return Self.json(.ok, answer, trailingCommas: trailingCommas)
+        case .failure(let fault): return Self.json(.internalServerError, fault.json, trailingCommas: trailingCommas)
+        }
+    }
+
+    /// Compares with the configured key in time independent of where they differ.
+    func authorised(_ presented: String?) -> Bool {
+        guard let presented else { return false }
+        let expected = Array(simulator.apiKey.utf8)
+        let given = Array(presented.utf8)
+        var difference: UInt8 = expected.count == given.count ? 0 : 1
+        for index in expected.indices {
+            difference |= expected[index] ^ (index < given.count ? given[index] : 0)
+        }
+        return difference == 0
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ value: OZJSON, trailingCommas: Bool = false) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: value.serialized(trailingCommas: trailingCommas))))
+    }
+
+    static func text(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

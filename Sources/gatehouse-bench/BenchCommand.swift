@@ -1,0 +1,105 @@
+import ArgumentParser
+import Bridge
+import Foundation
+
+/// `gatehouse-bench`: measures throughput, request round trips and memory against one broker
+/// (started by `scripts/run-bench.sh`), prints a summary and writes the JSON report.
+@main
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gatehouse-bench",
+        abstract: "Gatehouse benchmarks against a running mosquitto (see docs/performance.md; `make bench` runs them).")
+
+    @Option(help: "Broker host.") var host = "127.0.0.1"
+    @Option(help: "Broker port.") var port: Int
+    @Option(help: "The broker's mosquitto.conf, to record and check its tuning.") var brokerConfig: String?
+    @Option(help: "The broker's process id, to report its CPU use.") var brokerPid: Int32?
+    @Option(help: "The release `gatehouse` binary, for the memory measurement.") var gatehouse: String?
+    @Option(help: "Where the JSON reports go.") var results = "bench/results"
+    @Option(help: "Scratch directory (payload files, stores, logs); a temporary one by default.") var workDir: String?
+    @Option(help: "Messages per QoS 0 throughput run.") var qos0Messages = 200_000
+    @Option(help: "Messages per QoS 1 throughput run.") var qos1Messages = 100_000
+    @Option(help: "Runs per throughput measurement (the median is reported).") var repeats = 3
+    @Option(help: "Seconds per round-trip phase.") var seconds = 10.0
+    @Option(help: "Offered request rates of the open-loop phases (repeatable).") var rate: [Int] = [1000, 5000]
+    @Option(help: "Outstanding requests in the saturation phase.") var window = 128
+    @Option(help: "Echoes to measure: plain, router (repeatable; both by default).") var echo: [String] = ["plain", "router"]
+    @Option(help: "QoS of requests and replies.") var requestQos = 1
+    @Option(help: "Seconds `gatehouse run` idles before its memory is read.") var idleSeconds = 3.0
+    @Option(help: "Skip a part: throughput, roundtrip, memory (repeatable).") var skip: [String] = []
+    @Option(help: "The command line to record in the report.") var command = "gatehouse-bench"
+    @Option(help: "The Swift toolchain to record in the report.") var toolchain: String?
+
+    func validate() throws {
+        let parts: Set = ["throughput", "roundtrip", "memory"]
+        if let unknown = skip.first(where: { !parts.contains($0) }) { throw ValidationError("unknown part '\(unknown)'") }
+        if let unknown = echo.first(where: { $0 != "plain" && $0 != "router" }) { throw ValidationError("unknown echo '\(unknown)'") }
+        guard (0...2).contains(requestQos) else { throw ValidationError("--request-qos must be 0, 1 or 2") }
+    }
+
+    func run() async throws {
+        GatehouseMetrics.bootstrap()
+        let broker = BrokerAddress(host: host, port: port)
+        let brokerInfo = BrokerInfo.read(config: brokerConfig, port: port)
+        if let limit = brokerInfo.maxQueuedMessages, limit > 0, qos1Messages > limit, !skip.contains("throughput") {
+            throw ValidationError(
+                "the broker's max_queued_messages (\(limit)) is below --qos1-messages (\(qos1Messages)): "
+                    + "mosquitto would silently drop QoS 1 messages for a subscriber that falls behind")
+        }
+        let work = try workDir ?? Self.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        var report = BenchReport(
+            startedAt: Self.timestamp(Date()), command: command, machine: .current(toolchain: toolchain), broker: brokerInfo)
+
+        if !skip.contains("throughput") {
+            Log.progress("throughput (\(repeats) runs each, 100-byte payloads)")
+            do {
+                let control = try MQTTClient(
+                    options: MQTTOptions(host: host, port: port, clientID: "bench-control-\(UUID().uuidString.prefix(8))"))
+                control.start()
+                try await control.waitUntilConnected(timeout: .seconds(10))
+                let bench = ThroughputBench(broker: broker, workDirectory: work, control: control)
+                report.throughput.append(await bench.run(qos: .atMostOnce, messages: qos0Messages, repeats: repeats))
+                report.throughput.append(await bench.run(qos: .atLeastOnce, messages: qos1Messages, repeats: repeats))
+                await control.stop()
+            } catch {
+                report.errors.append("throughput: \(error)")
+            }
+        }
+        if !skip.contains("roundtrip") {
+            Log.progress("request/response round trips (\(seconds) s per phase)")
+            let bench = RoundTripBench(
+                broker: broker, workDirectory: work, seconds: seconds, rates: rate, window: window,
+                qos: MQTTQoS(rawValue: Int32(requestQos)) ?? .atLeastOnce, brokerPID: brokerPid, echoes: echo)
+            do { report.roundTrip = try await bench.run() } catch { report.errors.append("round trip: \(error)") }
+        }
+        if !skip.contains("memory") {
+            if let gatehouse {
+                Log.progress("memory of `gatehouse run` (\(idleSeconds) s idle)")
+                let bench = MemoryBench(broker: broker, workDirectory: work, gatehouse: gatehouse, idleSeconds: idleSeconds)
+                do { report.memory = try await bench.run() } catch { report.errors.append("memory: \(error)") }
+            } else {
+                report.errors.append("memory: no --gatehouse binary given")
+            }
+        }
+        if report.memory != nil { report.memory?.benchPeakRssKiB = ProcStatus(pid: nil)?.peakRssKiB }
+        report.targets = Targets.check(report)
+        report.finishedAt = Self.timestamp(Date())
+        let written = try ReportWriter.write(report, to: results)
+        print(Summary.text(report))
+        print("report: \(written)")
+        if !report.errors.isEmpty { throw ExitCode(1) }
+    }
+
+    private static func temporaryDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "gatehouse-bench-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+}

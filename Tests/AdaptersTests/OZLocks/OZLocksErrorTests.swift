@@ -1,0 +1,86 @@
+import Adapters
+import Bridge
+import Foundation
+import Simulators
+import TestSupport
+import Testing
+import Topics
+
+@Suite("OZLocks adapter: vendor errors reach the requester with the right code and text")
+struct OZLocksErrorTests {
+    @Test(
+        "status and ECode mapping",
+        arguments: [
+            (OZLocksSimulator.Behaviour.error(code: "1", message: "Номер не существует"), "room-not-found", String?("1")),
+            (.error(code: "2", message: "Карта отсутствует на устройстве"), "card-absent", "2"),
+            (.error(code: "10", message: "Замок не в сети"), "lock-offline", "10"),
+            (.error(code: "77", message: "Неизвестная ошибка"), "upstream-unavailable", "77"),
+            (.badRequest, "upstream-unavailable", nil),
+        ])
+    func mapping(behaviour: OZLocksSimulator.Behaviour, code: String, vendorCode: String?) async throws {
+        let h = try await OZLocksHarness.start()
+        h.simulator.setBehaviour(behaviour)
+        let answer = try await h.request(h.topics.lock("101").request("read-state"), "{}")
+        #expect(answer.errorCode == code, "\(answer)")
+        #expect(answer["error"]?["vendor"]?["code"]?.stringValue == vendorCode)
+        if case .error(_, let message) = behaviour {
+            #expect(answer["error"]?["vendor"]?["message"] == .string(message))
+        }
+        await h.stop()
+    }
+
+    @Test("a room the vendor does not know → room-not-found")
+    func unknownRoomAtVendor() async throws {
+        let h = try await OZLocksHarness.start()
+        // 104 is configured for the adapter but the vendor has no such room.
+        let answer = try await h.request(h.topics.lock("104").request("read-state"), "{}")
+        #expect(answer.errorCode == "room-not-found")
+        #expect(answer["error"]?["vendor"]?["code"] == "1")
+        await h.stop()
+    }
+
+    @Test("wrong API key → unauthorized, and the key never appears in topics or logs")
+    func unauthorized() async throws {
+        let simulator = OZLocksSimulator(apiKey: "the-real-key", rooms: [.init("101", series: .wr)], encoders: ["001"])
+        let port = try await simulator.start()
+        var settings = OZLocksSettings()
+        settings.url = "http://127.0.0.1:\(port)"
+        settings.apiKey = Secret("wrong-key-Zq81")
+        settings.timeout = .seconds(2)
+        settings.locks = [.init(room: "101", series: .wr)]
+        settings.pollInterval = .seconds(3600)
+        let log = CapturedLog()
+        let running = try await RunningBridge(
+            config: RunningBridge.testConfig(port: TestBroker.shared.port),
+            adapters: [OZLocksAdapter(settings: settings, logger: log.logger("gatehouse.adapter.ozlocks"))])
+        let base = running.config.mqtt.baseTopic
+        let client = try await MessageCollector(port: TestBroker.shared.port, filters: ["\(base)/#"])
+        try client.publish("\(base)/locks/101/request/read-state", "{}")
+        let answer = try JSONValue.parse(try await client.next(on: "\(base)/locks/101/response/read-state").payload)
+        #expect(answer.errorCode == "unauthorized")
+        #expect(simulator.calls("ReadState") == 0)
+        let everything = client.received(on: "#").map { String(decoding: $0.payload, as: UTF8.self) }.joined()
+        #expect(!everything.contains("wrong-key-Zq81"))
+        await simulator.stop()  // and a failing transport, which logs
+        try client.publish("\(base)/locks/101/request/read-state", "{}")
+        _ = try await client.messages(on: "\(base)/locks/101/response/read-state", count: 2, timeout: .seconds(10))
+        #expect(!log.text.isEmpty)
+        #expect(!log.text.contains("wrong-key-Zq81"))
+        await client.stop()
+        await running.stop()
+        await simulator.stop()
+    }
+
+    @Test("a slow vendor → upstream-unavailable after the client timeout; a stopped one → upstream-unavailable")
+    func timeoutAndDown() async throws {
+        let h = try await OZLocksHarness.start(timeout: .milliseconds(300))
+        h.simulator.setBehaviour(.slow(.seconds(2)))
+        let slow = try await h.request(h.topics.lock("101").request("read-state"), "{}")
+        #expect(slow.errorCode == "upstream-unavailable")
+        #expect(slow["error"]?["message"]?.stringValue?.contains("timeout") == true)
+        await h.simulator.stop()
+        let down = try await h.request(h.topics.lock("101").request("read-state"), "{}")
+        #expect(down.errorCode == "upstream-unavailable")
+        await h.stop()
+    }
+}

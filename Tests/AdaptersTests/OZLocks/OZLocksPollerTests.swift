@@ -1,0 +1,75 @@
+import Adapters
+import Bridge
+import Foundation
+import Simulators
+import TestSupport
+import Testing
+import Topics
+
+@Suite("OZLocks adapter: lock state and log polling")
+struct OZLocksPollerTests {
+    private func states(_ h: OZLocksHarness, _ room: String) -> [JSONValue] {
+        h.client.received(on: h.topics.lock(room).state).compactMap { try? JSONValue.parse($0.payload) }
+    }
+
+    @Test("battery low → the retained state changes once; offline → availability offline")
+    func stateChanges() async throws {
+        let h = try await OZLocksHarness.start()
+        await h.adapter.pollNow()
+        _ = try await h.client.messages(on: h.topics.lock("101").state, count: 1)
+        #expect(states(h, "101").last?["lowBattery"] == false)
+        await h.adapter.pollNow()  // nothing changed: nothing new
+        h.simulator.setLowBattery(true, room: "101")
+        await h.adapter.pollNow()
+        await h.adapter.pollNow()
+        let all = try await h.client.messages(on: h.topics.lock("101").state, count: 2)
+        #expect(all.count == 2)
+        #expect(states(h, "101").last?["lowBattery"] == true)
+
+        h.simulator.setOnline(false, room: "103")
+        await h.adapter.pollNow()
+        let availability = try await h.client.messages(on: h.topics.lock("103").availability, count: 2)
+        #expect(try JSONValue.parse(availability.last!.payload)["state"] == "offline")
+        #expect(states(h, "103").last?["online"] == false)
+        // Series H locks are never polled.
+        #expect(states(h, "102").isEmpty)
+        await h.stop()
+    }
+
+    @Test("each new log record is published once, also across an adapter restart")
+    func logRecordsOnce() async throws {
+        let h = try await OZLocksHarness.start()
+        let event = h.topics.lock("101").event
+        await h.adapter.pollNow()  // baseline: history is not replayed
+        h.simulator.appendLog(room: "101", type: 6, typeName: "Карта гостя", at: Date(), holderID: 12, holderName: "Иванов Иван")
+        h.simulator.appendLog(room: "101", type: 17, typeName: "Код гостя", at: Date(), holderID: 12, holderName: "Иванов Иван")
+        await h.adapter.pollNow()
+        await h.adapter.pollNow()
+        let events = try await h.client.messages(on: event, count: 2)
+        #expect(events.count == 2)
+        let first = try JSONValue.parse(events[0].payload)
+        #expect(first["type"] == 6)
+        #expect(first["unauthorized"] == false)
+
+        // A second adapter on the same store (a restart) publishes nothing old, only what is new.
+        var settings = OZLocksSettings()
+        settings.url = "http://127.0.0.1:\(h.simulator.port!)"
+        settings.apiKey = Secret(OZLocksHarness.apiKey)
+        settings.locks = [.init(room: "101", series: .wr)]
+        settings.pollInterval = .seconds(3600)
+        await h.running.stop()
+        let restarted = OZLocksAdapter(settings: settings)
+        let again = try await RunningBridge(config: h.running.config, adapters: [restarted])
+        await restarted.pollNow()
+        h.simulator.appendLog(room: "101", type: 30, typeName: "Попытка несанкционированного доступа", at: Date(), holderID: 99, holderName: nil)
+        await restarted.pollNow()
+        let after = try await h.client.messages(on: event, count: 3)
+        #expect(after.count == 3)
+        let last = try JSONValue.parse(after[2].payload)
+        #expect(last["type"] == 30)
+        #expect(last["unauthorized"] == true)
+        await again.stop()
+        await h.client.stop()
+        await h.simulator.stop()
+    }
+}
