@@ -50,6 +50,8 @@ let package = Package(
                 "Bridge", "Topics",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // Independent readings of the vendor specs: never import Adapters.

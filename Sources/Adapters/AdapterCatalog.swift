@@ -10,6 +10,7 @@ public enum AdapterCatalog {
             guard let section = config.adapterSection(name) else { continue }
             switch name {
             case "ozlocks": _ = OZLocksSettings(section: section)
+            case "fias": _ = FIASSettings(section: section)
             default: continue
             }
             section.finish()
@@ -23,6 +24,8 @@ public enum AdapterCatalog {
             switch name {
             case "ozlocks":
                 adapters.append(OZLocksAdapter(settings: OZLocksSettings(section: section)))
+            case "fias":
+                adapters.append(FIASAdapter(settings: FIASSettings(section: section)))
             default:
                 logger.warning("adapter \(name) is enabled in the config but not part of this build yet")
             }

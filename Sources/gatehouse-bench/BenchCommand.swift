@@ -82,7 +82,7 @@ struct BenchCommand: AsyncParsableCommand {
                 report.errors.append("memory: no --gatehouse binary given")
             }
         }
-        if report.memory != nil { report.memory?.benchPeakRssKiB = ProcStatus(pid: nil)?.peakRssKiB }
+        report.benchPeakRssKiB = ProcStatus(pid: nil)?.peakRssKiB
         report.targets = Targets.check(report)
         report.finishedAt = Self.timestamp(Date())
         let written = try ReportWriter.write(report, to: results)

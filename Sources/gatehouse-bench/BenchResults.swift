@@ -11,6 +11,8 @@ struct BenchReport: Codable {
     var throughput: [ThroughputResult] = []
     var roundTrip: RoundTripReport?
     var memory: MemoryResult?
+    /// Peak RSS (VmHWM) of this bench process: requester, echoes and the in-process bridge.
+    var benchPeakRssKiB: Int?
     var targets: [TargetCheck] = []
     /// Measurements that could not be taken, and why.
     var errors: [String] = []
@@ -129,11 +131,17 @@ struct LatencyResult: Codable {
 struct MemoryResult: Codable {
     var idleSeconds: Double
     var startupSeconds: Double
+    /// VmRSS: every resident page, including clean file-backed pages of the binary and the
+    /// shared Swift/Foundation libraries that other processes share.
     var gatehouseIdleRssKiB: Int
+    /// VmHWM: the peak VmRSS since start.
     var gatehousePeakRssKiB: Int
+    /// RssAnon: private memory (heap, stacks): what the process itself allocated.
+    var gatehouseAnonRssKiB: Int?
+    /// RssFile: resident pages mapped from files (code, read-only data).
+    var gatehouseFileRssKiB: Int?
     var shutdownSeconds: Double?
     var exitStatus: Int32?
-    var benchPeakRssKiB: Int?
 }
 
 struct TargetCheck: Codable {

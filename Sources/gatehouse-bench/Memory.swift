@@ -57,8 +57,8 @@ struct MemoryBench {
         }
         return MemoryResult(
             idleSeconds: idleSeconds, startupSeconds: startup.seconds, gatehouseIdleRssKiB: rss,
-            gatehousePeakRssKiB: hwm, shutdownSeconds: killed ? nil : shutdown.seconds, exitStatus: exit,
-            benchPeakRssKiB: nil)
+            gatehousePeakRssKiB: hwm, gatehouseAnonRssKiB: status?.anonKiB, gatehouseFileRssKiB: status?.fileKiB,
+            shutdownSeconds: killed ? nil : shutdown.seconds, exitStatus: exit)
     }
 
     private static func tail(_ path: String) -> String {
@@ -67,10 +67,12 @@ struct MemoryBench {
     }
 }
 
-/// VmRSS and VmHWM (peak) from `/proc/<pid>/status`, in KiB.
+/// Resident memory from `/proc/<pid>/status`, in KiB.
 struct ProcStatus {
     var rssKiB: Int?
     var peakRssKiB: Int?
+    var anonKiB: Int?
+    var fileKiB: Int?
 
     init?(pid: pid_t?) {
         let path = pid.map { "/proc/\($0)/status" } ?? "/proc/self/status"
@@ -80,6 +82,8 @@ struct ProcStatus {
             guard fields.count >= 2 else { continue }
             if fields[0] == "VmRSS:" { rssKiB = Int(fields[1]) }
             if fields[0] == "VmHWM:" { peakRssKiB = Int(fields[1]) }
+            if fields[0] == "RssAnon:" { anonKiB = Int(fields[1]) }
+            if fields[0] == "RssFile:" { fileKiB = Int(fields[1]) }
         }
     }
 }

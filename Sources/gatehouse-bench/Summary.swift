@@ -77,10 +77,12 @@ enum Summary {
         if let m = report.memory {
             lines.append("")
             lines.append(
-                String(
-                    format: "Memory: gatehouse run idle RSS %.1f MiB (peak %.1f MiB), online after %.2f s; bench peak RSS %@",
-                    Double(m.gatehouseIdleRssKiB) / 1024, Double(m.gatehousePeakRssKiB) / 1024, m.startupSeconds,
-                    m.benchPeakRssKiB.map { String(format: "%.1f MiB", Double($0) / 1024) } ?? "-"))
+                "Memory of `gatehouse run`, idle \(number(m.idleSeconds)) s after going online (\(number(m.startupSeconds, decimals: 2)) s after start):")
+            lines.append(
+                "  RSS \(mib(m.gatehouseIdleRssKiB)) (private/anon \(mib(m.gatehouseAnonRssKiB)), file-backed \(mib(m.gatehouseFileRssKiB))), peak \(mib(m.gatehousePeakRssKiB))")
+        }
+        if let bench = report.benchPeakRssKiB {
+            lines.append("Peak RSS of the bench process (requester, echoes, in-process bridge): \(mib(bench))")
         }
         if !report.targets.isEmpty {
             lines.append("")
@@ -98,6 +100,10 @@ enum Summary {
         cells.enumerated().map { i, cell in
             i == 0 ? cell.padding(toLength: first, withPad: " ", startingAt: 0) : String(repeating: " ", count: max(1, 12 - cell.count)) + cell
         }.joined()
+    }
+
+    private static func mib(_ kib: Int?) -> String {
+        kib.map { String(format: "%.1f MiB", Double($0) / 1024) } ?? "-"
     }
 
     private static func number(_ value: Double?, decimals: Int = 0) -> String {

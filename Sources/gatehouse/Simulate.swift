@@ -7,7 +7,7 @@ import Simulators
 struct Simulate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a simulator of an external system (for demos and manual tests).",
-        subcommands: [SimulateOZLocks.self])
+        subcommands: [SimulateOZLocks.self, SimulateFIASPMS.self])
 }
 
 /// `gatehouse simulate ozlocks`: the OZLocks integration server (Web-API) until SIGINT/SIGTERM.
@@ -75,5 +75,105 @@ struct SimulateOZLocks: AsyncParsableCommand {
             else { throw ValidationError("--rooms entries are name:WR or name:H, got \(item)") }
             return OZLocksSimulator.Room(String(item[..<colon]), series: series)
         }
+    }
+}
+
+/// `gatehouse simulate fias-pms`: a hotel PMS's FIAS interface. It listens, the lock system (the
+/// FIAS adapter) connects; a person types records on stdin and sees every record both ways.
+struct SimulateFIASPMS: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fias-pms",
+        abstract: "Simulate a hotel PMS's FIAS interface; type records on stdin, see received ones as `< KA|…|`.",
+        discussion: PMSConsole.help)
+
+    @Option(help: "host:port to listen on.") var listen = "127.0.0.1:5010"
+    @Option(help: "Single-byte code page of the text: cp1251, latin1 or ascii.") var codePage = "cp1251"
+    @Flag(help: "Do not send LS on accept: let the lock system start the link.") var waitForLock = false
+
+    func run() async throws {
+        let (host, port) = try hostAndPort()
+        var options = PMSSimulator.Options()
+        options.codePage = codePage
+        options.speaksFirst = !waitForLock
+        let simulator = PMSSimulator(options: options)
+        // Subscribed before listening: the first connection's lines must not be missed.
+        let events = simulator.events()
+
+        // Signals are ignored first so that a SIGINT between here and the wait cannot kill us.
+        let (stop, stopper) = AsyncStream<Void>.makeStream()
+        let sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stopper.yield() }
+            source.resume()
+            return source
+        }
+
+        let bound = try await simulator.start(host: host, port: port)
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        let start = waitForLock ? "waits for the lock system to start the link" : "sends LS on accept"
+        Self.say("FIAS PMS simulator listening on \(shownHost):\(bound) (code page \(codePage); \(start)). Type help for commands.")
+
+        let printer = Task { for await event in events { Self.say(PMSConsole.line(for: event)) } }
+        // At EOF on stdin (no terminal) the simulator keeps running until a signal.
+        let typist = Task {
+            for await line in Self.standardInputLines() where await Self.obey(line, simulator: simulator) {
+                stopper.yield()
+                return
+            }
+        }
+        for await _ in stop { break }
+        typist.cancel()
+        printer.cancel()
+        sources.forEach { $0.cancel() }
+        await simulator.stop()
+    }
+
+    /// Carries out one typed line; true when it was `quit`.
+    private static func obey(_ line: String, simulator: PMSSimulator) async -> Bool {
+        switch PMSConsole.command(line) {
+        case .send(let record):
+            if !simulator.isAlive { say("! the link is not alive: the lock system should ignore this record") }
+            do { try await simulator.send(record) } catch { say("! \(error)") }
+        case .quit:
+            return true
+        case .restart:
+            simulator.restart()
+            say("* restarted: the next LS is answered with LS; the link is down until LD/LR/LA")
+        case .drop:
+            await simulator.dropConnection()
+        case .help:
+            say(PMSConsole.help)
+        case .invalid(let why):
+            say("! \(why)")
+        case .nothing:
+            break
+        }
+        return false
+    }
+
+    /// Lines typed on stdin, read on a thread of their own (readLine blocks).
+    private static func standardInputLines() -> AsyncStream<String> {
+        let (lines, feed) = AsyncStream<String>.makeStream()
+        Thread {
+            while let line = readLine() { feed.yield(line) }
+            feed.finish()
+        }.start()
+        return lines
+    }
+
+    /// Straight to the descriptor: a script waiting for a line must not wait for a buffer flush.
+    private static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    /// `host:port`, or `[v6-address]:port` (as `simulate ozlocks` reads it).
+    private func hostAndPort() throws -> (String, Int) {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+              (0...65535).contains(port) else { throw ValidationError("--listen must be host:port, got \(listen)") }
+        var host = String(listen[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw ValidationError("--listen must be host:port, got \(listen)") }
+        return (host, port)
     }
 }

@@ -1,0 +1,141 @@
+import Bridge
+import Foundation
+import Logging
+import Topics
+
+/// Answers the PMS's key records by turning them into contract requests on the broker: whoever
+/// serves the encoder (the OZLocks adapter, an MQTT-native encoder) cuts the card. The answer
+/// always goes back before the PMS's own timeout — negative if it must, never silence.
+struct FIASKeyDesk: Sendable {
+    let context: BridgeContext
+    let requests: RequestClient
+    let settings: FIASSettings
+    let time: FIASTime
+    let logger: Logger
+
+    func answer(_ record: FIASRecord) async -> FIASRecord? {
+        switch record.type {
+        case "KR": return await keyRequest(record, newIssue: record["KT"] != "D" && record["KT"] != "O")
+        case "KM" where settings.keyModify: return await keyRequest(record, newIssue: false)
+        case "KD": return await keyDelete(record)
+        case "KZ": return await keyRead(record)
+        default:
+            logger.info("FIAS: ignoring a \(record.type) record (not a key record Gatehouse serves)")
+            return nil
+        }
+    }
+
+    // MARK: records
+
+    private func keyRequest(_ record: FIASRecord, newIssue: Bool) async -> FIASRecord {
+        let encoder = record["KC"] ?? ""
+        guard let room = nonEmpty(record["RN"]) else { return answer(record, .failure("UR", "Missing room number (RN)")) }
+        guard !encoder.isEmpty else { return answer(record, .failure("UR", "Missing encoder (KC)")) }
+        guard let departureDate = nonEmpty(record["GD"]),
+            let checkOut = time.parse(date: departureDate, time: nonEmpty(record["DT"]) ?? settings.defaultCheckOutTime)
+        else { return answer(record, .failure("UR", "Missing or bad departure (GD/DT)")) }
+        var checkIn = Date()
+        if let arrival = nonEmpty(record["GA"]), let day = time.parse(date: arrival), !time.isToday(day), day < checkOut {
+            checkIn = day
+        }
+        var payload: [String: JSONValue] = [
+            "room": .string(room), "checkIn": .string(Timestamp.rfc3339(checkIn, in: time.timeZone)),
+            "checkOut": .string(Timestamp.rfc3339(checkOut, in: time.timeZone)), "guestName": .string(record["GN"] ?? ""),
+            "newIssue": .bool(newIssue), "workstation": .string(record["WS"] ?? ""), "transaction": .string(transaction(record)),
+        ]
+        if let zones = nonEmpty(record["KO"]) {
+            // KO is positional (zone n allowed when character n is 1): passed on as the allowed zone numbers.
+            payload["zones"] = .array(zones.enumerated().filter { $0.element == "1" }.map { .string(String($0.offset + 1)) })
+        }
+        let outcome = await call(context.topics.encoder(encoder).request("issue-card"), payload, record: record)
+        return answer(record, outcome, uid: outcome.data?["cardUid"]?.stringValue)
+    }
+
+    private func keyDelete(_ record: FIASRecord) async -> FIASRecord {
+        guard let room = nonEmpty(record["RN"]) else { return answer(record, .failure("UR", "Missing room number (RN)")) }
+        var payload: [String: JSONValue] = [
+            "workstation": .string(record["WS"] ?? ""), "transaction": .string(transaction(record)),
+        ]
+        if let encoder = nonEmpty(record["KC"]) { payload["encoder"] = .string(encoder) }
+        let outcome = await call(context.topics.lock(room).request("check-out"), payload, record: record)
+        return answer(record, outcome)
+    }
+
+    private func keyRead(_ record: FIASRecord) async -> FIASRecord {
+        guard let encoder = nonEmpty(record["KC"]) else { return answer(record, .failure("UR", "Missing encoder (KC)"), type: "KZ") }
+        let outcome = await call(
+            context.topics.encoder(encoder).request("read-card"), ["workstation": .string(record["WS"] ?? "")], record: record)
+        var reply = answer(record, outcome, type: "KZ")
+        if let data = outcome.data {
+            if let room = data["room"]?.stringValue { reply.set("RN", room) }
+            if let name = data["holderName"]?.stringValue { reply.set("GN", name) }
+            if let text = data["checkOut"]?.stringValue, let checkOut = Timestamp.parseRFC3339(text) {
+                reply.set("GD", time.date(checkOut))
+                reply.set("DT", time.hoursMinutes(checkOut))
+            }
+        }
+        return reply
+    }
+
+    // MARK: request and answer
+
+    /// The outcome of a contract request as FIAS sees it.
+    struct Outcome: Sendable {
+        var status: String
+        var text: String
+        var data: JSONValue?
+
+        static func failure(_ status: String, _ text: String) -> Outcome { Outcome(status: status, text: text, data: nil) }
+    }
+
+    private func call(_ topic: String, _ payload: [String: JSONValue], record: FIASRecord) async -> Outcome {
+        // Leave time to send the answer before the PMS gives up on us.
+        let wait = max(.seconds(1), settings.answerTimeout - .milliseconds(1500))
+        do {
+            let envelope = try await requests.request(topic, payload: JSONValue.object(payload).jsonData(), timeout: wait)
+            if let error = envelope.error { return FIASAnswerText.outcome(for: error, record: record) }
+            return Outcome(status: "OK", text: "", data: envelope.data)
+        } catch {
+            return FIASAnswerText.outcome(for: error, record: record)
+        }
+    }
+
+    private func answer(_ record: FIASRecord, _ outcome: Outcome, uid: String? = nil, type: String = "KA") -> FIASRecord {
+        let now = Date()
+        var fields: [(String, String)] = [("AS", outcome.status)]
+        if !outcome.text.isEmpty { fields.append(("CT", String(outcome.text.prefix(40)))) }
+        fields += [("KC", record["KC"] ?? ""), ("WS", record["WS"] ?? "")]
+        if let uid { fields.append(("$2", uid)) }
+        fields += [("DA", time.date(now)), ("TI", time.time(now))]
+        return FIASRecord(type, fields)
+    }
+
+    /// The same record repeated by the PMS maps to the same transaction, so the router answers it
+    /// from the journal instead of cutting a second card. DA/TI tell a repeat from a new request for
+    /// another identical card (KT D); without them, a repeat within `duplicateWindow` is the same.
+    private func transaction(_ record: FIASRecord) -> String {
+        var identity = ["KR", "KD", "KM"].contains(record.type) ? [record.type] : []
+        identity += ["KC", "WS", "RN", "GN", "GA", "GD", "DT", "KT", "KO"].map { record[$0] ?? "" }
+        if let date = nonEmpty(record["DA"]), let clock = nonEmpty(record["TI"]) {
+            identity += [date, clock]
+        } else {
+            let window = max(1, settings.duplicateWindow.timeInterval)
+            identity.append("w\(Int(Date().timeIntervalSince1970 / window))")
+        }
+        return "fias-" + Self.fnv1a(identity.joined(separator: "|"))
+    }
+
+    private static func fnv1a(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
+
+    private func nonEmpty(_ value: String?) -> String? {
+        guard let value, !value.isEmpty else { return nil }
+        return value
+    }
+}

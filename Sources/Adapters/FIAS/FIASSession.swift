@@ -1,0 +1,123 @@
+import Bridge
+import Foundation
+import Logging
+import NIOCore
+import Synchronization
+
+/// One TCP connection to the PMS: reads records, drives the link machine on records and a clock
+/// tick, and answers key records concurrently (each answer is written when it is ready).
+final class FIASSession: Sendable {
+    private let machine: Mutex<FIASLinkMachine>
+    private let outbound: NIOAsyncChannelOutboundWriter<FIASRecord>
+    private let logger: Logger
+    private let answer: FIASLink.Answer
+    private let report: FIASLink.StateReport
+    /// Set when the PMS answered our LE (or the connection ended).
+    private let ended = Atomic<Bool>(false)
+
+    init(
+        machine: FIASLinkMachine, outbound: NIOAsyncChannelOutboundWriter<FIASRecord>, logger: Logger,
+        answer: @escaping FIASLink.Answer, report: @escaping FIASLink.StateReport
+    ) {
+        self.machine = Mutex(machine)
+        self.outbound = outbound
+        self.logger = logger
+        self.answer = answer
+        self.report = report
+    }
+
+    var isAlive: Bool { machine.withLock { $0.isAlive } }
+
+    struct Closed: Error {
+        let reason: String
+    }
+
+    /// Runs until the connection ends; returns why.
+    func serve(_ inbound: NIOAsyncChannelInboundStream<FIASInbound>) async throws -> String {
+        _ = machine.withLock { $0.connected(now: Date()) }
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    while true {
+                        try await Task.sleep(for: .milliseconds(200))
+                        let actions = self.machine.withLock { $0.tick(now: Date()) }
+                        try await self.apply(actions)
+                    }
+                }
+                group.addTask {
+                    for try await frame in inbound {
+                        try await self.handle(frame)
+                    }
+                    throw Closed(reason: "the PMS closed the connection")
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        } catch let closed as Closed {
+            ended.store(true, ordering: .releasing)
+            return closed.reason
+        }
+        ended.store(true, ordering: .releasing)
+        return "the connection ended"
+    }
+
+    /// LE, then a short wait for the PMS's LE.
+    func stop() async {
+        let actions = machine.withLock { $0.stop(now: Date()) }
+        guard !actions.isEmpty else { return }
+        try? await apply(actions)
+        let deadline = ContinuousClock.now + .seconds(2)
+        while !ended.load(ordering: .acquiring) && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        outbound.finish()
+    }
+
+    private func handle(_ frame: FIASInbound) async throws {
+        switch frame {
+        case .record(let record):
+            logger.debug("FIAS < \(FIASLog.redacted(record))")
+            let actions = machine.withLock { $0.received(record, now: Date()) }
+            try await apply(actions)
+        case .skipped(let bytes):
+            logger.warning("FIAS: skipped \(bytes) bytes outside STX…ETX frames")
+        case .oversized(let length):
+            logger.warning("FIAS: dropped a record of \(length) bytes (over the 2000-byte limit)")
+        case .malformed(let reason):
+            logger.warning("FIAS: dropped a malformed record: \(reason)")
+        }
+    }
+
+    private func apply(_ actions: [FIASLinkAction]) async throws {
+        for action in actions {
+            switch action {
+            case .send(let record):
+                logger.debug("FIAS > \(FIASLog.redacted(record))")
+                try await outbound.write(record)
+            case .alive:
+                logger.info("FIAS link alive")
+                await report(.connected, nil)
+            case .deliver(let record):
+                Task {
+                    guard let reply = await self.answer(record), self.isAlive else { return }
+                    do {
+                        try await self.outbound.write(reply)
+                    } catch {
+                        self.logger.warning("FIAS: could not send the \(reply.type) for \(record.type): \(error)")
+                    }
+                }
+            case .close(let reason):
+                throw Closed(reason: reason)
+            }
+        }
+    }
+}
+
+/// Log lines without guest names (GN): names appear only where the topic contract puts them.
+enum FIASLog {
+    static func redacted(_ record: FIASRecord) -> String {
+        var copy = record
+        if copy["GN"] != nil { copy.set("GN", "…") }
+        return copy.description
+    }
+}

@@ -1,0 +1,107 @@
+import Adapters
+import Bridge
+import Foundation
+import Simulators
+import TestSupport
+import Testing
+import Topics
+
+@Suite("FIAS key records end to end: PMS → FIAS adapter → MQTT → OZLocks adapter → OZLocks simulator → KA")
+struct FIASKeyRecordTests {
+    @Test("KR → a card cut by the OZLocks simulator → KA with AS OK and the card UID in $2")
+    func keyRequest() async throws {
+        let h = try await FIASHarness.start()
+        let answer = try await h.pms.request(
+            "KR|WS3|KC1|RN101|KTN|DT12:13|GA250904|GD250920|GNИванов Иван|KO10|DA250904|TI152719|",
+            timeout: .seconds(10))
+        #expect(answer["AS"] == "OK", "\(answer)")
+        #expect(answer["KC"] == "1")
+        #expect(answer["WS"] == "3")
+        let uid = try #require(answer["$2"])
+        let card = try #require(h.locks.issuedCards.first)
+        #expect(card.uid == uid)
+        #expect(card.guestName == "Иванов Иван")  // cp1251 on the wire, UTF-8 on MQTT, intact at the vendor
+        #expect(card.room == "101")
+        // The MQTT request the adapter published carried the contract's fields.
+        let request = try JSONValue.parse(try #require(h.client.received(on: "+/encoders/1/request/issue-card").first).payload)
+        #expect(request["newIssue"] == true)
+        #expect(request["checkOut"] == "2025-09-20T12:13:00+03:00")
+        #expect(request["zones"] == ["1"])
+        await h.stop()
+    }
+
+    @Test("KD → check-out; KZ → read-card with RN/GN/GD/DT")
+    func deleteAndRead() async throws {
+        let h = try await FIASHarness.start()
+        let issued = try await h.pms.request(
+            "KR|WS3|KC1|RN101|KTN|DT11:00|GA250904|GD250921|GNПётр Петров|DA250904|TI100000|", timeout: .seconds(10))
+        #expect(issued["AS"] == "OK")
+        let read = try await h.pms.request("KZ|WS3|KC1|", answerType: "KZ", timeout: .seconds(10))
+        #expect(read["AS"] == "OK", "\(read)")
+        #expect(read["RN"] == "101")
+        #expect(read["GN"] == "Пётр Петров")
+        #expect(read["GD"] == "250921")
+        #expect(read["DT"] == "11:00")
+        let deleted = try await h.pms.request("KD|WS3|KC1|RN101|DA250904|TI100500|", timeout: .seconds(10))
+        #expect(deleted["AS"] == "OK", "\(deleted)")
+        #expect(h.locks.guests(room: "101").isEmpty)
+        await h.stop()
+    }
+
+    @Test("no card on the encoder → negative AS with a clear text")
+    func cardAbsent() async throws {
+        let h = try await FIASHarness.start()
+        h.locks.setCardPresent(false, encoder: "2")
+        let answer = try await h.pms.request(
+            "KR|WS3|KC2|RN101|KTN|DT12:00|GA250904|GD250920|GNX|DA250904|TI120000|", timeout: .seconds(10))
+        #expect(answer["AS"] == "UR")
+        #expect(answer["CT"] == "Card not on encoder 2")
+        #expect((answer["CT"] ?? "").count <= 40)
+        await h.stop()
+    }
+
+    @Test("an encoder nobody serves → a negative AS before the PMS's timeout, never silence")
+    func noHandler() async throws {
+        let h = try await FIASHarness.start(answerTimeout: .seconds(3))
+        let started = ContinuousClock.now
+        let answer = try await h.pms.request(
+            "KR|WS3|KC9|RN101|KTN|DT12:00|GA250904|GD250920|GNX|DA250904|TI120001|", timeout: .seconds(5))
+        #expect(answer["AS"] == "RY")
+        #expect(ContinuousClock.now - started < .seconds(3))
+        await h.stop()
+    }
+
+    @Test("a slow lock system → RY before the PMS's timeout; a busy encoder → BY")
+    func slowAndBusy() async throws {
+        let h = try await FIASHarness.start(answerTimeout: .seconds(4), ozlocksTimeout: .seconds(10))
+        h.locks.setBehaviour(.slow(.seconds(6)))
+        let started = ContinuousClock.now
+        let slow = try await h.pms.request(
+            "KR|WS3|KC1|RN101|KTN|DT12:00|GA250904|GD250920|GNX|DA250904|TI130000|", timeout: .seconds(6))
+        #expect(slow["AS"] == "RY")
+        #expect(ContinuousClock.now - started < .seconds(4))
+        // The encoder is still held by that request (the vendor call goes on): a burst overflows its queue.
+        for i in 0..<20 {
+            try await h.pms.send("KR|WS\(i)|KC1|RN101|KTN|DT12:00|GA250904|GD250920|GNX|DA250904|TI13\(String(format: "%02d", i))00|")
+        }
+        let busy = try await h.pms.nextRecord(ofType: "KA", timeout: .seconds(6))
+        #expect(busy["AS"] == "BY" || h.pms.received().contains { $0.contains("ASBY") })
+        await h.stop()
+    }
+
+    @Test("a KR repeated by the PMS after a hiccup is not encoded twice; a new KT D is")
+    func duplicateKR() async throws {
+        let h = try await FIASHarness.start()
+        let record = "KR|WS3|KC1|RN101|KTN|DT12:00|GA250904|GD250920|GNX|DA250904|TI140000|"
+        let first = try await h.pms.request(record, timeout: .seconds(10))
+        let again = try await h.pms.request(record, timeout: .seconds(10))
+        #expect(first["AS"] == "OK" && again["AS"] == "OK")
+        #expect(first["$2"] == again["$2"])
+        #expect(h.locks.issuedCards.count == 1)
+        let duplicate = try await h.pms.request(
+            "KR|WS3|KC1|RN101|KTD|DT12:00|GA250904|GD250920|GNX|DA250904|TI140100|", timeout: .seconds(10))
+        #expect(duplicate["AS"] == "OK")
+        #expect(h.locks.issuedCards.count == 2)
+        await h.stop()
+    }
+}
