@@ -31,9 +31,20 @@ struct Demo: AsyncParsableCommand {
         let ozlocksPort = try await ozlocks.simulator.start(port: DemoBroker.isListening(port: 8091) ? 0 : 8091)
         logger.info("OZLocks simulator on 127.0.0.1:\(ozlocksPort) (rooms 101 WR, 102 H, 103 WR; encoder 001)")
         let adapter = OZLocksAdapter(settings: ozlocks.settings(port: ozlocksPort))
-        let scenario = DemoScenario(settings: settings, ozlocks: ozlocks, adapter: adapter, seconds: seconds, logger: logger)
-        try await runBridge(settings, logger: Logger(label: "gatehouse"), adapters: [adapter], extraServices: [scenario])
+
+        let pms = PMSSimulator()
+        let pmsPort = try await pms.start(port: DemoBroker.isListening(port: 5010) ? 0 : 5010)
+        logger.info("PMS (FIAS interface) simulator on 127.0.0.1:\(pmsPort)")
+        var fiasSettings = FIASSettings()
+        fiasSettings.port = pmsPort
+        fiasSettings.keepAlive = .seconds(30)
+        let fias = FIASAdapter(settings: fiasSettings)
+
+        let scenario = DemoScenario(
+            settings: settings, ozlocks: ozlocks, adapter: adapter, pms: pms, seconds: seconds, logger: logger)
+        try await runBridge(settings, logger: Logger(label: "gatehouse"), adapters: [adapter, fias], extraServices: [scenario])
         await ozlocks.simulator.stop()
+        await pms.stop()
     }
 }
 

@@ -1,18 +1,19 @@
 import Adapters
+import AsyncHTTPClient
 import Bridge
 import Foundation
 import Logging
-import ServiceLifecycle
-import Topics
-
-import AsyncHTTPClient
 import NIOCore
+import ServiceLifecycle
+import Simulators
+import Topics
 
 /// Shows the traffic like `mosquitto_sub -v -t 'gatehouse/#'` and plays a short script against the bridge.
 struct DemoScenario: Service {
     let settings: GatehouseConfig
     let ozlocks: DemoOZLocks
     let adapter: OZLocksAdapter
+    let pms: PMSSimulator
     let seconds: Int
     let logger: Logger
 
@@ -61,6 +62,17 @@ struct DemoScenario: Service {
             {
                 show("  HTTP \(response.status.code) \(String(buffer: body))")
             }
+        }
+        show("--- the hotel PMS speaks FIAS: a KR for room 103 on encoder 001 (waiting for the link)")
+        do {
+            try await pms.waitUntilAlive(timeout: .seconds(15))
+            let stamp = String(run.suffix(6))
+            let answer = try await pms.request(
+                "KR|WS7|KC001|RN103|KTN|DT12:00|GA250904|GD250906|GNСмирнова Анна|DA250904|TI\(stamp)|", timeout: .seconds(12))
+            let fields: [String] = answer.keys.sorted().filter { $0 != "_raw" }.map { key in "\(key)=\(answer[key] ?? "")" }
+            show("  PMS < KA " + fields.joined(separator: " "))
+        } catch {
+            show("  PMS: \(error)")
         }
         show("--- running; Ctrl-C stops (try: mosquitto_sub -v -t 'gatehouse/#')")
         if seconds > 0 {

@@ -38,7 +38,7 @@ extension PMSSimulator {
     func received(_ bytes: [UInt8], from id: Int) {
         guard let codePage else { return }
         let record = FIASRecord(codePage.decode(bytes))
-        let handled = state.withLock { state -> (PMSLink.Outcome, any Channel, [(PMSWaiter, PMSWaiter.Result)])? in
+        let handled = state.withLock { state -> (PMSLink.Outcome, String?, any Channel, [(PMSWaiter, PMSWaiter.Result)])? in
             // A replaced connection's last words are not the current client's.
             guard let client = state.client, client.id == id else { return nil }
             let outcome = state.link.receive(record)
@@ -49,12 +49,14 @@ extension PMSSimulator {
                 state.receivedLR = state.link.announced
                 state.notify(.alive(announced: state.link.announced))
             }
+            let reply = outcome.reply.map { linkRecord($0.type) }
+            if let reply { state.notify(.sent(reply)) }
             if outcome.close { _ = state.forget(connection: id) }
-            return (outcome, client.channel, state.satisfiedWaiters())
+            return (outcome, reply, client.channel, state.satisfiedWaiters())
         }
-        guard let (outcome, channel, satisfied) = handled else { return }
+        guard let (outcome, reply, channel, satisfied) = handled else { return }
         // The answer goes out before any waiter resumes, so nothing a test sends overtakes it.
-        let written = outcome.reply.map { write(linkRecord($0.type), to: channel) }
+        let written = reply.map { writeRaw(frame($0), to: channel) }
         if outcome.close {
             if let written { written.whenComplete { _ in channel.close(promise: nil) } }
             else { channel.close(promise: nil) }
@@ -69,12 +71,16 @@ extension PMSSimulator {
     /// `TYPE|DA…|TI…|` stamped now.
     func linkRecord(_ type: String) -> String { "\(type)|" + FIASClock.stamp() }
 
-    /// Sends a record: STX, its text in the code page, ETX.
+    /// Sends a record and tells the watchers.
     @discardableResult
     func write(_ text: String, to channel: any Channel) -> EventLoopFuture<Void> {
         state.withLock { $0.notify(.sent(text)) }
-        let bytes = [FIASFrameReader.stx] + (codePage?.encode(text) ?? Array(text.utf8)) + [FIASFrameReader.etx]
-        return writeRaw(bytes, to: channel)
+        return writeRaw(frame(text), to: channel)
+    }
+
+    /// A record on the wire: STX, its text in the code page, ETX.
+    func frame(_ text: String) -> [UInt8] {
+        [FIASFrameReader.stx] + (codePage?.encode(text) ?? Array(text.utf8)) + [FIASFrameReader.etx]
     }
 
     func writeRaw(_ bytes: [UInt8], to channel: any Channel) -> EventLoopFuture<Void> {

@@ -13,6 +13,7 @@ extension PMSSimulator {
         /// …at most this many times.
         public var linkStartRepeats: Int = 3
 
+        /// The defaults: cp1251, LS on accept (repeated every 3 s, 3 times, to a silent client), no restart.
         public init() {}
     }
 

@@ -32,11 +32,3 @@ func silentPMS() -> PMSSimulator.Options {
 
 /// "Иванов Иван" in Windows-1251, written out here rather than taken from the simulator's table.
 let ivanovIvanCP1251: [UInt8] = [0xC8, 0xE2, 0xE0, 0xED, 0xEE, 0xE2, 0x20, 0xC8, 0xE2, 0xE0, 0xED]
-
-extension Array where Element: Equatable {
-    /// Whether `part` occurs in the array as a contiguous run.
-    func contains(run part: [Element]) -> Bool {
-        guard part.count <= count else { return false }
-        return (0...(count - part.count)).contains { Array(self[$0..<($0 + part.count)]) == part }
-    }
-}
