@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BENCH_ARGS ?=
 
-.PHONY: all deps build test demo bench check-config clean
+.PHONY: all deps build test demo bench fuzz check-config clean
 
 all: build
 
@@ -29,6 +29,10 @@ bench: deps
 	$(SWIFT) build -c release --product gatehouse-bench
 	$(SWIFT) build -c release --product gatehouse
 	@scripts/run-bench.sh $(BENCH_ARGS)
+
+## FIAS codec property test: 200,000 random and damaged inputs (FUZZ_ARGS="[iterations] [seed]").
+fuzz: deps
+	@scripts/fuzz-fias.sh $(FUZZ_ARGS)
 
 check-config: build
 	$(SWIFT) run --skip-build gatehouse check-config $(CONFIG)

@@ -92,6 +92,8 @@ let package = Package(
             dependencies: [
                 "Adapters", "Simulators", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "SimulatorsTests", dependencies: ["Simulators"]),

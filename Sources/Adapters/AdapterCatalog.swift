@@ -11,6 +11,7 @@ public enum AdapterCatalog {
             switch name {
             case "ozlocks": _ = OZLocksSettings(section: section)
             case "fias": _ = FIASSettings(section: section)
+            case "ofd": _ = OFDSettings(section: section)
             default: continue
             }
             section.finish()
@@ -26,6 +27,8 @@ public enum AdapterCatalog {
                 adapters.append(OZLocksAdapter(settings: OZLocksSettings(section: section)))
             case "fias":
                 adapters.append(FIASAdapter(settings: FIASSettings(section: section)))
+            case "ofd":
+                adapters.append(OFDAdapter(settings: OFDSettings(section: section)))
             default:
                 logger.warning("adapter \(name) is enabled in the config but not part of this build yet")
             }

@@ -80,7 +80,8 @@ final class FIASSession: Sendable {
             let actions = machine.withLock { $0.received(record, now: Date()) }
             try await apply(actions)
         case .skipped(let bytes):
-            logger.warning("FIAS: skipped \(bytes) bytes outside STX…ETX frames")
+            // Some PMSs send CR/LF after every frame: a warning each time would drown the log.
+            logger.debug("FIAS: skipped \(bytes) bytes outside STX…ETX frames")
         case .oversized(let length):
             logger.warning("FIAS: dropped a record of \(length) bytes (over the 2000-byte limit)")
         case .malformed(let reason):
@@ -116,8 +117,6 @@ final class FIASSession: Sendable {
 /// Log lines without guest names (GN): names appear only where the topic contract puts them.
 enum FIASLog {
     static func redacted(_ record: FIASRecord) -> String {
-        var copy = record
-        if copy["GN"] != nil { copy.set("GN", "…") }
-        return copy.description
+        record.redacting(["GN"], mask: "…").description
     }
 }

@@ -18,6 +18,8 @@ public final class RequestRouter: Sendable {
     private let routes = Mutex<[RequestRoute]>([])
     private let serializer = KeyedSerializer()
     private let inFlight = Mutex<[String: Task<Data, Never>]>([:])
+    /// Requests being served right now, so a shutdown can let them finish before the store closes.
+    private let serving = Atomic<Int>(0)
     private let metrics = RequestMetrics()
     /// MQTT 5 Response Topics must lie under this prefix (`<base>/clients/`). The bridge may publish
     /// anywhere under its base topic, so an arbitrary Response Topic would let any requester make it
@@ -55,7 +57,17 @@ public final class RequestRouter: Sendable {
 
     // MARK: -
 
+    /// Waits until no request is being served, or `timeout` passed.
+    public func drain(timeout: Duration) async {
+        let deadline = ContinuousClock.now + timeout
+        while serving.load(ordering: .acquiring) > 0 && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     private func serve(_ message: MQTTMessage, _ route: RequestRoute) async {
+        serving.add(1, ordering: .acquiringAndReleasing)
+        defer { serving.subtract(1, ordering: .acquiringAndReleasing) }
         let started = ContinuousClock.now
         let operation = String(message.topic.split(separator: "/").last ?? "")
         let checked: RequestContext

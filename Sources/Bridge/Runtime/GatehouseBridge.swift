@@ -72,6 +72,8 @@ public final class GatehouseBridge: Service, Sendable {
     private func shutDown() async {
         logger.info("shutting down")
         for adapter in adapters.reversed() { await adapter.stop() }
+        // Requests still running get their answer journalled before the store closes.
+        await context.router.drain(timeout: .seconds(5))
         do {
             try await context.mqtt.publishAcknowledged(
                 context.topics.bridge.state, BridgeStatePayload.offline, retain: true, timeout: .seconds(2))

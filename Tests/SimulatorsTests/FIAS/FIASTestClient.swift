@@ -31,13 +31,13 @@ final class FIASTestClient: Sendable {
         }
         guard connected == 0 else {
             let error = errno
-            closeSocket(fd)
+            close()
             throw Failure.connect(error)
         }
     }
 
-    deinit { close() }
-
+    /// Closes the socket once. Not left to deinit: the optimizer may end a client's life right after
+    /// its last use while the test still counts on its connection.
     func close() {
         let first = isClosed.withLock { closed in defer { closed = true }; return !closed }
         if first { closeSocket(fd) }

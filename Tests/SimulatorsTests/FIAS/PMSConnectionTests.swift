@@ -4,9 +4,9 @@ import Testing
 /// One client per port, dropped connections, stopping and starting again.
 @Suite struct PMSConnectionTests {
     @Test func aSecondClientDropsTheFirst() async throws {
-        try await withPMS { simulator, port in
-            let first = try await linkedClient(port: port)
-            let second = try FIASTestClient(port: port)
+        try await withPMS { simulator, clients in
+            let first = try await clients.linked()
+            let second = try clients.connect()
             #expect(try await second.nextFields().type == "LS")
             #expect(try await first.recordsUntilClosed() == [])
             #expect(simulator.connections == 2 && !simulator.isAlive)
@@ -17,13 +17,13 @@ import Testing
     }
 
     @Test func dropConnectionClosesAbruptlyAndTheClientMayComeBack() async throws {
-        try await withPMS { simulator, port in
-            let client = try await linkedClient(port: port)
+        try await withPMS { simulator, clients in
+            let client = try await clients.linked()
             await simulator.dropConnection()
             #expect(!simulator.isAlive)
             #expect(try await client.recordsUntilClosed() == [])
             await #expect(throws: PMSSimulatorError.notConnected) { try await simulator.send("KZ|WS3|KC1|") }
-            _ = try await linkedClient(port: port)
+            _ = try await clients.linked()
             #expect(simulator.isAlive && simulator.connections == 2)
         }
     }
@@ -31,14 +31,16 @@ import Testing
     @Test func stopClosesTheClientAndStartListensAgain() async throws {
         let simulator = PMSSimulator()
         let port = try await simulator.start()
+        let clients = FIASClients(port: port)
+        defer { clients.closeAll() }
         #expect(try await simulator.start() == port)
-        let client = try await linkedClient(port: port)
+        let client = try await clients.linked()
         await simulator.stop()
         #expect(!simulator.isAlive)
         #expect(try await client.recordsUntilClosed() == [])
-        #expect(throws: FIASTestClient.Failure.self) { try FIASTestClient(port: port) }
+        #expect(throws: FIASTestClient.Failure.self) { try clients.connect() }
         #expect(try await simulator.start(port: port) == port)
-        _ = try await linkedClient(port: port)
+        _ = try await clients.linked()
         #expect(simulator.isAlive && simulator.linkStarts == 2)
         await simulator.stop()
     }
@@ -50,9 +52,9 @@ import Testing
     }
 
     @Test func eventsTellWhatHappens() async throws {
-        try await withPMS(silentPMS()) { simulator, port in
+        try await withPMS(silentPMS()) { simulator, clients in
             let events = simulator.events()
-            let client = try FIASTestClient(port: port)
+            let client = try clients.connect()
             try client.sendLinkStart(types: ["KR"])
             #expect(try await client.nextFields().type == "LA")
             var seen = [PMSSimulator.Event]()

@@ -4,8 +4,8 @@ import Testing
 /// Link control over real TCP on loopback.
 @Suite struct PMSLinkControlTests {
     @Test func thePMSSaysLSAsSoonAsItAccepts() async throws {
-        try await withPMS { simulator, port in
-            let client = try FIASTestClient(port: port)
+        try await withPMS { simulator, clients in
+            let client = try clients.connect()
             let first = try await client.nextFields()
             #expect(first.type == "LS")
             #expect(first.fields["DA"]?.count == 6 && first.fields["TI"]?.count == 6)
@@ -15,8 +15,8 @@ import Testing
     }
 
     @Test func ldLrLaMakeTheLinkAliveAndAreAnsweredWithLA() async throws {
-        try await withPMS { simulator, port in
-            let client = try FIASTestClient(port: port)
+        try await withPMS { simulator, clients in
+            let client = try clients.connect()
             _ = try await client.nextFields()
             #expect(!simulator.isAlive)
             try client.sendLinkStart(types: ["KR", "KD", "KA", "KZ"])
@@ -30,8 +30,8 @@ import Testing
     }
 
     @Test func waitingForTheLinkTimesOutWithoutALinkStart() async throws {
-        try await withPMS { simulator, port in
-            let client = try FIASTestClient(port: port)
+        try await withPMS { simulator, clients in
+            let client = try clients.connect()
             _ = try await client.nextFields()
             await #expect(throws: PMSSimulatorError.timeout("the link to come alive")) {
                 try await simulator.waitUntilAlive(timeout: .milliseconds(200))
@@ -40,8 +40,8 @@ import Testing
     }
 
     @Test func dataBeforeTheLinkIsAliveIsLoggedButIgnored() async throws {
-        try await withPMS { simulator, port in
-            let client = try FIASTestClient(port: port)
+        try await withPMS { simulator, clients in
+            let client = try clients.connect()
             _ = try await client.nextFields()
             try client.send("KA|WS3|KC1|ASOK|$2EARLY|")
             try client.sendLinkStart()
@@ -60,8 +60,8 @@ import Testing
     }
 
     @Test func lsWhileAliveIsAnsweredWithLA() async throws {
-        try await withPMS { simulator, port in
-            let client = try await linkedClient(port: port)
+        try await withPMS { simulator, clients in
+            let client = try await clients.linked()
             try client.send("LS|DA250904|TI120500|")
             #expect(try await client.nextFields().type == "LA")
             #expect(simulator.isAlive && simulator.linkStarts == 1)
@@ -69,8 +69,8 @@ import Testing
     }
 
     @Test func afterARestartLSIsAnsweredWithLSUntilTheLinkIsStartedAgain() async throws {
-        try await withPMS { simulator, port in
-            let client = try await linkedClient(port: port)
+        try await withPMS { simulator, clients in
+            let client = try await clients.linked()
             simulator.restart()
             #expect(!simulator.isAlive)
             try client.send("LS|DA250904|TI120500|")
@@ -86,8 +86,8 @@ import Testing
     @Test func theRestartedOptionAnswersTheFirstKeepAliveWithLS() async throws {
         var options = PMSSimulator.Options()
         options.answersLSWithLS = true
-        try await withPMS(options) { simulator, port in
-            let client = try await linkedClient(port: port)
+        try await withPMS(options) { simulator, clients in
+            let client = try await clients.linked()
             try client.send("LS|DA250904|TI120500|")
             #expect(try await client.nextFields().type == "LS")
             #expect(!simulator.isAlive)
@@ -100,8 +100,8 @@ import Testing
     }
 
     @Test func aPMSThatWaitsLetsTheLockSideStart() async throws {
-        try await withPMS(silentPMS()) { simulator, port in
-            let client = try FIASTestClient(port: port)
+        try await withPMS(silentPMS()) { simulator, clients in
+            let client = try clients.connect()
             // Had the PMS spoken first, its LS would be read here before the answer to ours.
             try client.send("LS|DA250904|TI120000|")
             #expect(try await client.nextFields().type == "LS")
@@ -116,8 +116,8 @@ import Testing
         var options = PMSSimulator.Options()
         options.linkStartRepeatInterval = .milliseconds(50)
         options.linkStartRepeats = 2
-        try await withPMS(options) { simulator, port in
-            let client = try FIASTestClient(port: port)
+        try await withPMS(options) { simulator, clients in
+            let client = try clients.connect()
             for _ in 0..<3 { #expect(try await client.nextFields().type == "LS") }
             try client.sendLinkStart()
             #expect(try await client.nextFields().type == "LA")
@@ -126,8 +126,8 @@ import Testing
     }
 
     @Test func leFromTheLockSideIsAnsweredAndTheConnectionClosed() async throws {
-        try await withPMS { simulator, port in
-            let client = try await linkedClient(port: port)
+        try await withPMS { simulator, clients in
+            let client = try await clients.linked()
             try client.send("LE|DA250904|TI120500|")
             #expect(try await client.recordsUntilClosed().map { String($0.prefix(3)) } == ["LE|"])
             #expect(!simulator.isAlive)
@@ -135,8 +135,8 @@ import Testing
     }
 
     @Test func lePMSSideEndsTheLinkAndTheLockSidesLEClosesIt() async throws {
-        try await withPMS { simulator, port in
-            let client = try await linkedClient(port: port)
+        try await withPMS { simulator, clients in
+            let client = try await clients.linked()
             try await simulator.sendLE()
             #expect(!simulator.isAlive)
             #expect(try await client.nextFields().type == "LE")

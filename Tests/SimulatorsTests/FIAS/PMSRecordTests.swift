@@ -4,8 +4,8 @@ import Testing
 /// Records both ways once the link is alive: matching, code page, malformed output on purpose.
 @Suite struct PMSRecordTests {
     @Test func requestWaitsForTheAnswerWithTheSameEncoderAndWorkstation() async throws {
-        try await withPMS { simulator, port in
-            let client = try await linkedClient(port: port)
+        try await withPMS { simulator, clients in
+            let client = try await clients.linked()
             async let answer = simulator.request("KR|WS3|KC1|RN101|KTN|GA250904|GD250905|DT12:00|", timeout: .seconds(5))
             let request = try await client.nextFields()
             #expect(request.text == "KR|WS3|KC1|RN101|KTN|GA250904|GD250905|DT12:00|")
@@ -24,8 +24,8 @@ import Testing
     }
 
     @Test func requestTimesOutWithoutAMatchingAnswer() async throws {
-        try await withPMS { simulator, port in
-            let client = try await linkedClient(port: port)
+        try await withPMS { simulator, clients in
+            let client = try await clients.linked()
             async let answer = simulator.request("KD|WS3|KC1|RN101|", timeout: .milliseconds(300))
             #expect(try await client.nextFields().type == "KD")
             try client.send("KA|WS3|KC9|ASOK|")
@@ -39,8 +39,8 @@ import Testing
     }
 
     @Test func nextRecordWaitsForOneStillToCome() async throws {
-        try await withPMS { simulator, port in
-            let client = try await linkedClient(port: port)
+        try await withPMS { simulator, clients in
+            let client = try await clients.linked()
             async let record = simulator.nextRecord(ofType: "KZ", timeout: .seconds(5))
             try client.send("KZ|WS1|KC1|ASOK|RN101|")
             #expect((try await record)["RN"] == "101")
@@ -48,8 +48,8 @@ import Testing
     }
 
     @Test func cyrillicNamesGoOutInCP1251AndComeBackDecoded() async throws {
-        try await withPMS { simulator, port in
-            let client = try await linkedClient(port: port)
+        try await withPMS { simulator, clients in
+            let client = try await clients.linked()
             try await simulator.send("KR|WS3|KC1|RN101|KTN|GNИванов Иван|")
             let frame = try await client.nextFrame()
             #expect(frame == Array("KR|WS3|KC1|RN101|KTN|GN".utf8) + ivanovIvanCP1251 + Array("|".utf8))
@@ -61,8 +61,8 @@ import Testing
     }
 
     @Test func garbageAndOversizedRecordsGoOutAsAsked() async throws {
-        try await withPMS { simulator, port in
-            let client = try await linkedClient(port: port)
+        try await withPMS { simulator, clients in
+            let client = try await clients.linked()
             try await simulator.sendGarbage([0x41, 0x03, 0xFF, 0x00])
             try await simulator.sendOversizedRecord(length: 3000)
             try await simulator.send("KZ|WS3|KC1|")
@@ -74,8 +74,8 @@ import Testing
     }
 
     @Test func anOversizedRecordFromTheLockSideIsDropped() async throws {
-        try await withPMS { simulator, port in
-            let client = try await linkedClient(port: port)
+        try await withPMS { simulator, clients in
+            let client = try await clients.linked()
             try client.send("KA|WS3|KC1|CT" + String(repeating: "x", count: 2100) + "|")
             try client.send("KA|WS3|KC1|ASOK|")
             #expect(try await simulator.nextRecord(ofType: "KA", timeout: .seconds(5))["AS"] == "OK")

@@ -100,7 +100,7 @@ public struct FIASFrameDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
     /// or an oversized record still being dropped.
     public mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) -> FIASInbound? {
         if let inbound = decode(buffer: &buffer) { return inbound }
-        // decode left at most an unfinished frame in the buffer.
+        // decode left at most an unfinished frame (its STX first) in the buffer.
         let remaining = buffer.readableBytes
         buffer.moveReaderIndex(forwardBy: remaining)
         defer { state = .between(skipped: 0) }
@@ -108,7 +108,7 @@ public struct FIASFrameDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
         case .between(let skipped):
             return skipped > 0 ? .skipped(bytes: skipped) : nil
         case .inFrame:
-            return .malformed(reason: "stream ended inside a frame of \(remaining - 1) bytes")
+            return .malformed(reason: "stream ended inside a frame of \(max(0, remaining - 1)) bytes")
         case .discarding(let length):
             return .oversized(length: length + remaining)
         }

@@ -56,6 +56,6 @@ public struct FIASRecord: Sendable, Equatable, CustomStringConvertible {
 
     /// The record as on the wire, without STX/ETX: "KR|WS3|KC1|…|".
     public var description: String {
-        fields.reduce(type + "|") { $0 + $1.id + $1.value + "|" }
+        fields.reduce(into: type + "|") { $0 += $1.id + $1.value + "|" }
     }
 }

@@ -2,7 +2,9 @@
 public enum FIASRecordParser {
     /// The record in `bytes`; values are kept verbatim (never trimmed), unknown ids kept in order.
     /// A missing final `|` is tolerated: the vendor's own KZ example ends without one.
-    public static func parse(_ bytes: some Collection<UInt8>, codePage: FIASCodePage) throws(FIASCodecError) -> FIASRecord {
+    public static func parse(_ bytes: some Collection<UInt8>, codePage: FIASCodePage) throws(FIASCodecError)
+        -> FIASRecord
+    {
         let bytes = Array(bytes)
         guard bytes.count >= 2 else { throw .tooShort }
         let typeEnd = bytes.firstIndex(of: FIASSyntax.separator) ?? bytes.count
@@ -14,7 +16,8 @@ public enum FIASRecordParser {
         while start < bytes.count {
             let end = bytes[start...].firstIndex(of: FIASSyntax.separator) ?? bytes.count
             let field = bytes[start..<end]
-            guard field.count >= 2, FIASSyntax.isFieldIDByte(field[start]), FIASSyntax.isFieldIDByte(field[start + 1]) else {
+            guard field.count >= 2, FIASSyntax.isFieldIDByte(field[start]), FIASSyntax.isFieldIDByte(field[start + 1])
+            else {
                 throw .badFieldID(FIASSyntax.escaped(field.prefix(2)))
             }
             fields.append(

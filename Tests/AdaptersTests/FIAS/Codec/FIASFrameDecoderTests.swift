@@ -32,7 +32,9 @@ import Testing
 
     @Test func garbageBeforeAndBetweenFramesIsSkippedOncePerRun() throws {
         let bytes = Wire.bytes("xx") + Wire.frame("LS|") + [0x0D, 0x0A, 0x03, 0x41] + Wire.frame("LA|")
-        let expected: [FIASInbound] = [.skipped(bytes: 2), try Harness.record("LS|"), .skipped(bytes: 4), try Harness.record("LA|")]
+        let expected: [FIASInbound] = [
+            .skipped(bytes: 2), try Harness.record("LS|"), .skipped(bytes: 4), try Harness.record("LA|"),
+        ]
         #expect(try Harness.decode([bytes]) == expected)
         #expect(try Harness.decodeByteByByte(bytes) == expected)
     }
@@ -48,7 +50,10 @@ import Testing
         let expected: [FIASInbound] = [.oversized(length: 3000), try Harness.record("LS|")]
         #expect(try Harness.decode([bytes]) == expected)
         #expect(try Harness.decodeByteByByte(bytes) == expected)
-        #expect(try Harness.decode(stride(from: 0, to: bytes.count, by: 700).map { Array(bytes[$0..<min($0 + 700, bytes.count)]) }) == expected)
+        #expect(
+            try Harness.decode(
+                stride(from: 0, to: bytes.count, by: 700).map { Array(bytes[$0..<min($0 + 700, bytes.count)]) })
+                == expected)
     }
 
     @Test func oversizedRecordEndsAtTheNextSTX() throws {
@@ -75,7 +80,8 @@ import Testing
         var reports: [FIASInbound] = []
         var mostKept = 0
         for chunk in 0..<1000 {
-            buffer.writeBytes(chunk == 0 ? [Wire.stx] + Array(repeating: 0x41, count: 999) : Array(repeating: 0x41, count: 1000))
+            buffer.writeBytes(
+                chunk == 0 ? [Wire.stx] + Array(repeating: 0x41, count: 999) : Array(repeating: 0x41, count: 1000))
             while let item = decoder.decode(buffer: &buffer) { reports.append(item) }
             mostKept = max(mostKept, buffer.readableBytes)
             buffer.discardReadBytes()
@@ -85,9 +91,11 @@ import Testing
         #expect(reports.isEmpty)
         #expect(decoder.decodeLast(buffer: &buffer, seenEOF: true) == .oversized(length: 999_999))
         // The channel run asserts the same bound through the handler's maximumBufferSize.
-        #expect(try Harness.decode(Array(repeating: Array(repeating: 0x41, count: 4096), count: 50).enumerated().map {
-            $0.offset == 0 ? [Wire.stx] + $0.element : $0.element
-        }) == [.oversized(length: 50 * 4096)])
+        #expect(
+            try Harness.decode(
+                Array(repeating: Array(repeating: 0x41, count: 4096), count: 50).enumerated().map {
+                    $0.offset == 0 ? [Wire.stx] + $0.element : $0.element
+                }) == [.oversized(length: 50 * 4096)])
     }
 
     @Test func stxInsideAFrameDropsTheUnfinishedOne() throws {
@@ -131,7 +139,8 @@ import Testing
     }
 
     @Test func cyrillicNameFromTheWire() throws {
-        let bytes = [Wire.stx] + Array("KR|GN".utf8) + [0xC8, 0xE2, 0xE0, 0xED, 0xEE, 0xE2, 0x20, 0xC8, 0xE2, 0xE0, 0xED]
+        let bytes =
+            [Wire.stx] + Array("KR|GN".utf8) + [0xC8, 0xE2, 0xE0, 0xED, 0xEE, 0xE2, 0x20, 0xC8, 0xE2, 0xE0, 0xED]
             + [0x7C, Wire.etx]
         #expect(try Harness.decode([bytes]) == [.record(FIASRecord("KR", [("GN", "Иванов Иван")]))])
     }

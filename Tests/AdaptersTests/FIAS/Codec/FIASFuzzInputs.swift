@@ -4,11 +4,14 @@ enum FIASFuzzInputs {
     private static let etx: UInt8 = 0x03
     private static let bar: UInt8 = 0x7C
     private static let types = ["LS", "LA", "LD", "LR", "LE", "KR", "KD", "KA", "KZ", "KM", "DR"].map { Array($0.utf8) }
-    private static let ids = ["WS", "KC", "RN", "KT", "GN", "GA", "GD", "DT", "KO", "AS", "CT", "$2", "K#", "G#", "DA", "TI"]
-        .map { Array($0.utf8) }
+    private static let ids = [
+        "WS", "KC", "RN", "KT", "GN", "GA", "GD", "DT", "KO", "AS", "CT", "$2", "K#", "G#", "DA", "TI",
+    ]
+    .map { Array($0.utf8) }
     private static let idBytes = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789#$+".utf8)
     /// Bytes that steer the decoder: framing, separators, id characters, Cyrillic, cp1251's undefined 0x98.
-    private static let hotBytes: [UInt8] = [0x02, 0x02, 0x03, 0x03, 0x7C, 0x7C, 0x20, 0x0D, 0x0A, 0x98, 0xC8, 0x00, 0xFF]
+    private static let hotBytes: [UInt8] =
+        [0x02, 0x02, 0x03, 0x03, 0x7C, 0x7C, 0x20, 0x0D, 0x0A, 0x98, 0xC8, 0x00, 0xFF]
         + Array("KRLSAGNWC0123#$+".utf8)
 
     /// One input and the record limit to decode it with.
@@ -44,7 +47,9 @@ enum FIASFuzzInputs {
     }
 
     private static func noise(_ random: inout FIASFuzzRandom, from alphabet: [UInt8]?) -> [UInt8] {
-        (0..<random.int(0...200)).map { _ in alphabet.map { random.pick($0) } ?? UInt8.random(in: 0...255, using: &random) }
+        (0..<random.int(0...200)).map { _ in
+            alphabet.map { random.pick($0) } ?? UInt8.random(in: 0...255, using: &random)
+        }
     }
 
     /// One to six valid frames, sometimes with garbage between them.

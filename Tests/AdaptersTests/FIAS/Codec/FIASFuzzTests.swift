@@ -24,7 +24,8 @@ import Testing
             var caseRandom = FIASFuzzRandom(seed: caseSeed)
             let (bytes, maxRecordLength) = FIASFuzzInputs.make(&caseRandom)
             let reads = FIASFuzzInputs.reads(bytes, &caseRandom)
-            let context = "case \(iteration), FIAS_FUZZ_SEED=\(Self.seed), case seed \(caseSeed), limit \(maxRecordLength)"
+            let context =
+                "case \(iteration), FIAS_FUZZ_SEED=\(Self.seed), case seed \(caseSeed), limit \(maxRecordLength)"
 
             let expected = FIASFuzzReference.decode(bytes, maxRecordLength: maxRecordLength, codePage: .cp1251)
             guard let streamed = Self.stream(reads, maxRecordLength: maxRecordLength, context: context) else { return }
@@ -51,7 +52,8 @@ import Testing
     }
 
     /// Drives the decoder as ByteToMessageHandler does; nil (with an issue recorded) if a bound breaks.
-    private static func stream(_ reads: [[UInt8]], maxRecordLength: Int, context: String) -> [FIASFuzzReference.Report]? {
+    private static func stream(_ reads: [[UInt8]], maxRecordLength: Int, context: String) -> [FIASFuzzReference.Report]?
+    {
         var decoder = FIASFrameDecoder(codePage: .cp1251, maxRecordLength: maxRecordLength)
         var buffer = ByteBuffer()
         var reports: [FIASFuzzReference.Report] = []

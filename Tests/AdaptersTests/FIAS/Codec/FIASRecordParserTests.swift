@@ -50,7 +50,10 @@ import Testing
         let kd = try parse("KD|WS3|KC1|RN101|DA220819|TI154212|")
         #expect(kd.type == "KD")
         #expect(pairs(kd) == ["WS=3", "KC=1", "RN=101", "DA=220819", "TI=154212"])
-        #expect(pairs(try parse("KA|WS3|KC1|ASOK|DA220819|TI154531|")) == ["WS=3", "KC=1", "AS=OK", "DA=220819", "TI=154531"])
+        #expect(
+            pairs(try parse("KA|WS3|KC1|ASOK|DA220819|TI154531|")) == [
+                "WS=3", "KC=1", "AS=OK", "DA=220819", "TI=154531",
+            ])
     }
 
     @Test func specKeyReadBothWaysTheAnswerWithoutFinalSeparator() throws {

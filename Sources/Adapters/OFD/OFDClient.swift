@@ -1,0 +1,151 @@
+import AsyncHTTPClient
+import Bridge
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import Topics
+
+/// The OFD.ru partner API. The operator reports many errors with HTTP 200 (`Success: false` or an
+/// error object): those are errors carrying its text. Reads are retried on 429/5xx/network errors;
+/// `kkt/pay` never is (an activation code can be spent once).
+final class OFDClient: Sendable {
+    private let settings: OFDSettings
+    private let http: HTTPClient
+    private let logger: Logger
+    private let baseURL: String
+    let tokens: OFDTokens
+
+    init(settings: OFDSettings, http: HTTPClient, logger: Logger) {
+        self.settings = settings
+        self.http = http
+        self.logger = logger
+        baseURL = settings.url.hasSuffix("/") ? String(settings.url.dropLast()) : settings.url
+        let base = baseURL
+        let timeout = settings.timeout
+        tokens = OFDTokens(renewAhead: settings.renewAhead) {
+            let body = try JSONEncoder().encode(
+                OFDWire.Credentials(Login: settings.login.reveal(), Password: settings.password.reveal()))
+            let (status, data) = try await OFDClient.send(http, .POST, "\(base)/api/Authorization/CreateAuthToken", body, timeout)
+            guard status == 200 else {
+                if status == 401 || status == 403 {
+                    throw GatehouseError(.unauthorized, "the operator refused the login (HTTP \(status))")
+                }
+                throw GatehouseError(.upstreamUnavailable, "CreateAuthToken answered HTTP \(status)")
+            }
+            if let failure = OFDClient.failure(in: data) { throw failure }
+            guard let token = try? JSONDecoder().decode(OFDWire.Token.self, from: data),
+                let expires = OFDTime.parse(token.ExpirationDateUtc)
+            else { throw GatehouseError(.upstreamUnavailable, "CreateAuthToken sent an unreadable answer") }
+            logger.info("OFD: new AuthToken, valid until \(token.ExpirationDateUtc) UTC")
+            return OFDTokens.Token(value: token.AuthToken, expires: expires)
+        }
+    }
+
+    func pay(_ request: OFDWire.Pay) async throws -> OFDWire.PayAnswer {
+        try await call(.POST, "/api/integration/partner/v1/kkt/pay", query: [:], body: JSONEncoder().encode(request), retries: 0)
+    }
+
+    func payStatus(from: Date, to: Date) async throws -> [OFDWire.PayStatus] {
+        let list: OFDWire.DataList<OFDWire.PayStatus> = try await call(
+            .GET, "/api/integration/partner/v1/kkt/paystatus",
+            query: ["DateFromUtc": OFDTime.format(from), "DateToUtc": OFDTime.format(to)], body: nil,
+            retries: settings.readRetries)
+        return list.Data ?? []
+    }
+
+    func kkts(inn: String) async throws -> [OFDWire.Kkt] {
+        let list: OFDWire.DataList<OFDWire.Kkt> = try await call(
+            .GET, "/api/integration/partner/v1/inn/\(inn)/kkts", query: [:], body: nil, retries: settings.readRetries)
+        return list.Data ?? []
+    }
+
+    /// One API call with the token: renewed once on 401/403; retried `retries` times on 429/5xx/network.
+    private func call<Answer: Decodable>(
+        _ method: HTTPMethod, _ path: String, query: [String: String], body: Data?, retries: Int
+    ) async throws -> Answer {
+        var rejected: String?
+        var attempt = 0
+        while true {
+            let token = try await tokens.current(rejected: rejected)
+            var items = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+            items.insert(URLQueryItem(name: "AuthToken", value: token), at: 0)
+            var components = URLComponents(string: baseURL + path)!
+            components.queryItems = items
+            let status: Int
+            let data: Data
+            do {
+                (status, data) = try await Self.send(http, method, components.string!, body, settings.timeout)
+            } catch {
+                if attempt < retries {
+                    attempt += 1
+                    try await Task.sleep(for: settings.retryDelay * attempt)
+                    continue
+                }
+                // Never the URL: it carries the token.
+                logger.warning("OFD \(path): \(Self.describe(error))")
+                if method == .POST, "\(error)".contains("eadline") || "\(error)".contains("imeout") {
+                    throw GatehouseError(.timeout, "the operator did not answer in time; the pay status will tell whether the code was applied")
+                }
+                throw GatehouseError(.upstreamUnavailable, "the operator is not reachable: \(Self.describe(error))")
+            }
+            switch status {
+            case 200:
+                if let failure = Self.failure(in: data) { throw failure }
+                do {
+                    return try JSONDecoder().decode(Answer.self, from: data)
+                } catch {
+                    throw GatehouseError(.upstreamUnavailable, "the operator sent an unreadable answer to \(path)")
+                }
+            case 401, 403 where rejected == nil:
+                rejected = token  // renew once
+            case 401, 403:
+                throw GatehouseError(.unauthorized, "the operator refused the AuthToken (HTTP \(status))")
+            case 429, 500...599 where attempt < retries:
+                attempt += 1
+                try await Task.sleep(for: settings.retryDelay * attempt)
+            default:
+                throw GatehouseError(.upstreamUnavailable, "the operator answered HTTP \(status) to \(path)")
+            }
+        }
+    }
+
+    static func send(_ http: HTTPClient, _ method: HTTPMethod, _ url: String, _ body: Data?, _ timeout: Duration)
+        async throws -> (Int, Data)
+    {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers.add(name: "Accept", value: "application/json")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+            request.body = .bytes(ByteBuffer(data: body))
+        }
+        let response = try await http.execute(request, timeout: .nanoseconds(Int64(timeout.timeInterval * 1e9)))
+        return (Int(response.status.code), Data(buffer: try await response.body.collect(upTo: 8 << 20)))
+    }
+
+    /// An error the operator reported in a 200 body, with its text.
+    static func failure(in data: Data) -> GatehouseError? {
+        guard let failure = try? JSONDecoder().decode(OFDWire.Failure.self, from: data) else { return nil }
+        if let error = failure.Error {
+            let text = error.Message ?? "error \(error.Code ?? "?")"
+            return GatehouseError(.invalidRequest, "the operator refused: \(text)", vendor: VendorError(code: error.Code ?? "error", message: text))
+        }
+        if failure.Success == false {
+            let text = (failure.Errors ?? []).joined(separator: "; ").nonEmpty ?? failure.Message ?? "Success: false"
+            return GatehouseError(.invalidRequest, "the operator refused: \(text)", vendor: VendorError(code: "Success:false", message: text))
+        }
+        return nil
+    }
+
+    static func describe(_ error: any Error) -> String {
+        let text = "\(error)"
+        if text.contains("refused") { return "connection refused" }
+        if text.contains("eadline") || text.contains("imeout") { return "timeout" }
+        return text.count > 100 ? String(text.prefix(100)) : text
+    }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

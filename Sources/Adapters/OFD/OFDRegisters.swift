@@ -1,0 +1,183 @@
+import Bridge
+import Foundation
+import Logging
+import Synchronization
+import Topics
+
+/// Keeps `gatehouse/ofd/kkts/<rnm>` and `…/alerts` in step with the operator's register list, and
+/// follows applied activation codes until they are paid or cancelled.
+final class OFDRegisters: Sendable {
+    private let context: BridgeContext
+    private let client: OFDClient
+    private let settings: OFDSettings
+    private let logger: Logger
+    private let activations = Mutex<[String: Activation]>([:])
+
+    /// Persisted in the store so a restart keeps following.
+    struct Activation: Codable, Sendable {
+        var inn: String
+        var rnm: String
+        var code: String
+        var appliedAt: Date
+        var status: String
+        var activatedAt: String?
+        var done: Bool
+    }
+
+    init(context: BridgeContext, client: OFDClient, settings: OFDSettings, logger: Logger) {
+        self.context = context
+        self.client = client
+        self.settings = settings
+        self.logger = logger
+    }
+
+    private var tz: TimeZone { context.timeZone }
+    private func time(_ wire: String?) -> String? { OFDTime.parse(wire).map { Timestamp.rfc3339($0, in: tz) } }
+    private var kktPrefix: String { "\(context.topics.base)/ofd/kkts/" }
+
+    // MARK: sync
+
+    /// Fetches the register lists of `inns` and publishes what changed. With `removeMissing`, the
+    /// registers of those INNs that are no longer listed lose their retained topics.
+    @discardableResult
+    func sync(inns: [String], removeMissing: Bool = true) async throws -> [KktState] {
+        var states: [KktState] = []
+        for inn in inns {
+            for kkt in try await client.kkts(inn: inn) {
+                states.append(state(kkt, inn: inn))
+                try await publish(states.last!, alerts: alerts(kkt))
+            }
+        }
+        if removeMissing { try await clearMissing(inns: Set(inns), present: Set(states.map(\.rnm))) }
+        return states
+    }
+
+    private func state(_ kkt: OFDWire.Kkt, inn: String) -> KktState {
+        KktState(
+            rnm: kkt.KktRegId, inn: inn, id: kkt.Id, serial: kkt.SerialNumber, fnNumber: kkt.FnNumber, model: kkt.KktModel,
+            address: kkt.FiscalAddress, place: kkt.FiscalPlace, createdAt: time(kkt.CreateDate),
+            fnEndsAt: time(kkt.FnEndDate), lastDocAt: time(kkt.LastDocOnKktDateTime),
+            lastDocReceivedAt: time(kkt.LastDocOnOfdDateTimeUtc), tariff: kkt.Tariff,
+            contractStartsAt: time(kkt.ContractStartDateUtc), contractEndsAt: time(kkt.ContractEndDateUtc),
+            lastPaidAt: time(kkt.LastBuyDateUtc), activation: activation(for: kkt.KktRegId))
+    }
+
+    /// The three alert rules of DESIGN §3, with configurable thresholds.
+    private func alerts(_ kkt: OFDWire.Kkt, now: Date = Date()) -> [KktAlerts.Alert] {
+        var alerts: [KktAlerts.Alert] = []
+        let stamp = Timestamp.rfc3339(now, in: tz)
+        if let end = OFDTime.parse(kkt.FnEndDate), end.timeIntervalSince(now) <= settings.fnWarning.timeInterval {
+            alerts.append(.init(kind: "fn-expiring", detail: "the fiscal drive ends \(Timestamp.rfc3339(end, in: tz))", since: stamp))
+        }
+        if let end = OFDTime.parse(kkt.ContractEndDateUtc), end.timeIntervalSince(now) <= settings.contractWarning.timeInterval {
+            alerts.append(.init(kind: "contract-expiring", detail: "the OFD contract ends \(Timestamp.rfc3339(end, in: tz))", since: stamp))
+        }
+        let received = OFDTime.parse(kkt.LastDocOnOfdDateTimeUtc)
+        if received == nil || now.timeIntervalSince(received!) >= settings.noDocumentsAfter.timeInterval {
+            let detail = received.map { "no document received by the operator since \(Timestamp.rfc3339($0, in: tz))" }
+                ?? "the operator has received no document"
+            alerts.append(.init(kind: "no-documents", detail: detail, since: stamp))
+        }
+        return alerts
+    }
+
+    private func publish(_ state: KktState, alerts: [KktAlerts.Alert]) async throws {
+        let topic = kktPrefix + TopicID.encode(state.rnm)
+        try await context.publishState(topic, state)
+        // An alert keeps the time it was first raised.
+        let previous = try await context.store.retained.payload(topic: "\(topic)/alerts")
+            .flatMap { try? JSONDecoder().decode(KktAlerts.self, from: $0) }
+        let merged = alerts.map { alert in
+            var alert = alert
+            if let earlier = previous?.alerts.first(where: { $0.kind == alert.kind }) { alert.since = earlier.since }
+            return alert
+        }
+        try await context.publishState("\(topic)/alerts", KktAlerts(alerts: merged))
+    }
+
+    private func clearMissing(inns: Set<String>, present: Set<String>) async throws {
+        for (topic, payload) in try await context.store.retained.all(matching: kktPrefix) where !topic.hasSuffix("/alerts") {
+            guard let state = try? JSONDecoder().decode(KktState.self, from: payload), !present.contains(state.rnm),
+                state.inn.map(inns.contains) ?? true
+            else { continue }
+            logger.info("OFD: register \(state.rnm) is no longer listed; clearing its topics")
+            try await context.clearState(topic)
+            try await context.clearState("\(topic)/alerts")
+        }
+    }
+
+    // MARK: activations
+
+    func load() async {
+        guard let data = try? await context.store.cursors.value(adapter: "ofd", key: "activations"),
+            let stored = try? JSONDecoder().decode([String: Activation].self, from: data)
+        else { return }
+        activations.withLock { $0 = stored }
+    }
+
+    private func save() async {
+        let all = activations.withLock { $0 }
+        do {
+            try await context.store.cursors.set(adapter: "ofd", key: "activations", value: JSONEncoder().encode(all))
+        } catch {
+            logger.error("OFD: cannot store the followed activations: \(error)")
+        }
+    }
+
+    private func activation(for rnm: String) -> ActivationState? {
+        activations.withLock { $0[rnm] }.map {
+            ActivationState(status: $0.status, appliedAt: Timestamp.rfc3339($0.appliedAt, in: tz), activatedAt: $0.activatedAt)
+        }
+    }
+
+    /// Starts following a code just applied on a register.
+    func follow(inn: String, rnm: String, code: String, status: String) async {
+        let final = status == "Payed" || status == "Cancelled"
+        activations.withLock {
+            $0[rnm] = Activation(inn: inn, rnm: rnm, code: code, appliedAt: Date(), status: status, activatedAt: nil, done: final)
+        }
+        await save()
+        await republish(rnm: rnm)
+    }
+
+    /// One round of following: asks the pay status for every code not yet final.
+    func followOnce(now: Date = Date()) async {
+        let open = activations.withLock { $0.values.filter { !$0.done } }
+        guard !open.isEmpty else { return }
+        let from = max(open.map(\.appliedAt).min()!.addingTimeInterval(-3600), now.addingTimeInterval(-29 * 86_400))
+        let items: [OFDWire.PayStatus]
+        do {
+            items = try await client.payStatus(from: from, to: now)
+        } catch {
+            logger.warning("OFD: cannot follow activations: \(error)")
+            return
+        }
+        for var activation in open {
+            if let item = items.last(where: { $0.Rnm == activation.rnm && $0.ActivationCode == activation.code }),
+                let status = item.Status
+            {
+                activation.status = status
+                activation.activatedAt = time(item.ActivationDateUtc) ?? activation.activatedAt
+            }
+            let expired = now.timeIntervalSince(activation.appliedAt) > settings.followFor.timeInterval
+            activation.done = activation.status == "Payed" || activation.status == "Cancelled" || expired
+            let updated = activation
+            activations.withLock { $0[updated.rnm] = updated }
+            await republish(rnm: activation.rnm)
+        }
+        await save()
+    }
+
+    /// Puts the current activation into the register's retained state.
+    private func republish(rnm: String) async {
+        let topic = kktPrefix + TopicID.encode(rnm)
+        var state = (try? await context.store.retained.payload(topic: topic)).flatMap { $0 }
+            .flatMap { try? JSONDecoder().decode(KktState.self, from: $0) } ?? KktState(rnm: rnm)
+        state.activation = activation(for: rnm)
+        do {
+            try await context.publishState(topic, state)
+        } catch {
+            logger.error("OFD: cannot publish register \(rnm): \(error)")
+        }
+    }
+}

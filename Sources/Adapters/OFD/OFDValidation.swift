@@ -1,0 +1,55 @@
+import Foundation
+import Topics
+
+/// Field rules of the Russian fiscal identifiers, checked before anything reaches the operator.
+enum OFDValidation {
+    /// INN: 10 digits (organisation) or 12 (individual) with the tax service's check digits.
+    static func isValidINN(_ inn: String) -> Bool {
+        let digits = inn.compactMap(\.wholeNumberValue)
+        guard digits.count == inn.count else { return false }
+        func check(_ weights: [Int]) -> Int { zip(weights, digits).map(*).reduce(0, +) % 11 % 10 }
+        switch digits.count {
+        case 10: return check([2, 4, 10, 3, 5, 9, 4, 6, 8]) == digits[9]
+        case 12:
+            return check([7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) == digits[10]
+                && check([3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) == digits[11]
+        default: return false
+        }
+    }
+
+    static func inn(_ value: String, field: String = "inn") throws(GatehouseError) {
+        guard isValidINN(value) else {
+            throw GatehouseError.invalidRequest(field: field, problem: "must be 10 or 12 digits with valid check digits")
+        }
+    }
+
+    /// KPP: 9 characters (4 digits, 2 digits or capital letters, 3 digits).
+    static func kpp(_ value: String) throws(GatehouseError) {
+        let chars = Array(value)
+        let ok = chars.count == 9 && chars[0..<4].allSatisfy(\.isNumber) && chars[6..<9].allSatisfy(\.isNumber)
+            && chars[4..<6].allSatisfy { $0.isNumber || ("A"..."Z").contains($0) }
+        guard ok else { throw GatehouseError.invalidRequest(field: "kpp", problem: "must be 9 characters (NNNNXXNNN)") }
+    }
+
+    /// RNM (register's registration number): 16 digits.
+    static func rnm(_ value: String) throws(GatehouseError) {
+        guard value.count == 16, value.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw GatehouseError.invalidRequest(field: "rnm", problem: "must be 16 digits")
+        }
+    }
+
+    static func email(_ value: String) throws(GatehouseError) {
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        let ok = parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".")
+            && !parts[1].hasSuffix(".") && !value.contains(" ")
+        guard ok else { throw GatehouseError.invalidRequest(field: "email", problem: "is not an e-mail address") }
+    }
+
+    /// The operator accepts pay-status periods of at most 30 days.
+    static func period(from: Date, to: Date) throws(GatehouseError) {
+        guard from <= to else { throw GatehouseError.invalidRequest(field: "to", problem: "must not be before from") }
+        guard to.timeIntervalSince(from) <= 30 * 86_400 else {
+            throw GatehouseError.invalidRequest(field: "to", problem: "the period must not exceed 30 days")
+        }
+    }
+}
