@@ -24,6 +24,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Offered request rates of the open-loop phases (repeatable).") var rate: [Int] = [1000, 5000]
     @Option(help: "Outstanding requests in the saturation phase.") var window = 128
     @Option(help: "Echoes to measure: plain, router (repeatable; both by default).") var echo: [String] = ["plain", "router"]
+    @Option(help: "Write each open-loop phase's per-request latencies as CSV into this directory.") var timeline: String?
     @Option(help: "QoS of requests and replies.") var requestQos = 1
     @Option(help: "Seconds `gatehouse run` idles before its memory is read.") var idleSeconds = 3.0
     @Option(help: "Skip a part: throughput, roundtrip, memory (repeatable).") var skip: [String] = []
@@ -70,7 +71,8 @@ struct BenchCommand: AsyncParsableCommand {
             Log.progress("request/response round trips (\(seconds) s per phase)")
             let bench = RoundTripBench(
                 broker: broker, workDirectory: work, seconds: seconds, rates: rate, window: window,
-                qos: MQTTQoS(rawValue: Int32(requestQos)) ?? .atLeastOnce, brokerPID: brokerPid, echoes: echo)
+                qos: MQTTQoS(rawValue: Int32(requestQos)) ?? .atLeastOnce, brokerPID: brokerPid, echoes: echo,
+                timelineDirectory: timeline)
             do { report.roundTrip = try await bench.run() } catch { report.errors.append("round trip: \(error)") }
         }
         if !skip.contains("memory") {
@@ -85,6 +87,7 @@ struct BenchCommand: AsyncParsableCommand {
         report.benchPeakRssKiB = ProcStatus(pid: nil)?.peakRssKiB
         report.targets = Targets.check(report)
         report.finishedAt = Self.timestamp(Date())
+        report.machine.loadAverageAtEnd = MachineInfo.loadAverage()
         let written = try ReportWriter.write(report, to: results)
         print(Summary.text(report))
         print("report: \(written)")

@@ -24,6 +24,9 @@ struct MachineInfo: Codable {
     var kernel: String
     var toolchain: String?
     var mosquitto: String?
+    /// 1-minute load average when the run started and ended: other work on the machine skews the figures.
+    var loadAverageAtStart: Double?
+    var loadAverageAtEnd: Double?
 }
 
 /// The tuning of the private broker the numbers depend on (from its generated config).
@@ -122,6 +125,14 @@ struct LatencyResult: Codable {
     /// together) and the broker. With 2 cores, 200 % in total is the ceiling.
     var benchCpuPercent: Double?
     var brokerCpuPercent: Double?
+    /// The whole machine during the phase, in % of all cores: busy (not idle), and the part of it
+    /// spent in the kernel (system, irq, softirq: syscalls, loopback TCP, wake-ups).
+    var machineBusyPercent: Double?
+    var machineKernelPercent: Double?
+    /// CPU used by neither the bench nor the broker, in % of one core (machine busy × cores − both):
+    /// other work on the machine plus kernel time not charged to a process. Large values mean the
+    /// phase was disturbed.
+    var otherCpuPercent: Double?
 
     var label: String {
         mode == "open" ? "\(echo) @ \(offeredRate ?? 0)/s" : "\(echo) saturation (window \(window ?? 0))"

@@ -11,7 +11,11 @@ extension MachineInfo {
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown"
         return MachineInfo(
             cpus: ProcessInfo.processInfo.activeProcessorCount, cpuModel: model, kernel: kernel, toolchain: toolchain,
-            mosquitto: mosquittoVersion())
+            mosquitto: mosquittoVersion(), loadAverageAtStart: loadAverage())
+    }
+
+    static func loadAverage() -> Double? {
+        (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.flatMap { Double($0) }
     }
 
     /// `mosquitto_sub --help` names the version of both the tools and libmosquitto.

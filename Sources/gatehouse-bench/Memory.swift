@@ -146,3 +146,22 @@ struct CPUTime {
         seconds = (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 }
+
+/// Whole-machine CPU counters from the first line of `/proc/stat` (all cores, in clock ticks).
+struct MachineCPU {
+    let busy: Double
+    let kernel: Double
+    let total: Double
+
+    init?() {
+        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+            let line = text.split(separator: "\n").first, line.hasPrefix("cpu ")
+        else { return nil }
+        // user nice system idle iowait irq softirq steal
+        let ticks = line.split(separator: " ").dropFirst().prefix(8).compactMap { Double($0) }
+        guard ticks.count == 8 else { return nil }
+        total = ticks.reduce(0, +)
+        busy = total - ticks[3] - ticks[4]
+        kernel = ticks[2] + ticks[5] + ticks[6]
+    }
+}

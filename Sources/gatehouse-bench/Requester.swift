@@ -28,6 +28,8 @@ final class Requester: Sendable {
         var intervalNanos: Double = 0
         /// Closed loop: when each request was sent, and until when to send new ones.
         var sentAt: [UInt64] = []
+        /// Open loop with `--timeline`: each request's latency (µs) by sequence number.
+        var timeline: [UInt32]?
         var closedLoopUntil: UInt64?
     }
 
@@ -117,6 +119,9 @@ final class Requester: Sendable {
                     current!.lastReplyAt = now
                     let micros = now > sentAt ? (now - sentAt) / 1000 : 0
                     current!.histogram.record(min(micros, current!.histogram.highestTrackableValue))
+                    if current!.timeline != nil, seq < UInt64(current!.timeline!.count) {
+                        current!.timeline![Int(seq)] = UInt32(clamping: micros)
+                    }
                 }
             }
             for (topic, id, seq) in resend { send(topic, phase: id, seq: seq) }

@@ -15,6 +15,8 @@ struct RoundTripBench {
     let brokerPID: Int32?
     /// Which echoes to measure: `plain`, `router` (both by default; one alone for profiling).
     let echoes: [String]
+    /// When set, each open-loop phase's per-request latencies go to `<dir>/<echo>-<rate>.csv`.
+    let timelineDirectory: String?
 
     static let requestPayload = Data(#"{"op":"echo","note":"gatehouse round-trip bench request"}"#.utf8)
 
@@ -79,12 +81,16 @@ struct RoundTripBench {
         let id = requester.begin(topic) { phase in
             phase.scheduleStart = start
             phase.intervalNanos = interval
+            if timelineDirectory != nil { phase.timeline = Array(repeating: UInt32.max, count: total) }
         }
         let lateness = await PacedSender.run(count: total, start: start, intervalNanos: interval) { seq in
             requester.send(topic, phase: id, seq: seq)
         }
         await drain(requester, expected: total)
         let phase = requester.end()
+        if let timelineDirectory, let timeline = phase?.timeline {
+            writeTimeline(timeline, intervalNanos: interval, to: "\(timelineDirectory)/\(echo)-\(rate).csv")
+        }
         return Self.result(
             phase, echo: echo, mode: "open", offeredRate: rate, window: nil, sent: total, seconds: seconds,
             achieved: Double(phase?.received ?? 0) / seconds, lateness: lateness.valueAtPercentile(99), cpu: cpu)
@@ -107,6 +113,17 @@ struct RoundTripBench {
         return Self.result(
             phase, echo: echo, mode: "closed", offeredRate: nil, window: window, sent: phase?.sentAt.count ?? sent,
             seconds: seconds, achieved: Double(phase?.received ?? 0) / elapsed, lateness: nil, cpu: cpu)
+    }
+
+    /// `seq,due_ms,latency_us` per request; a missing reply has an empty latency.
+    private func writeTimeline(_ timeline: [UInt32], intervalNanos: Double, to path: String) {
+        var text = "seq,due_ms,latency_us\n"
+        for (seq, micros) in timeline.enumerated() {
+            let due = String(format: "%.3f", Double(seq) * intervalNanos / 1e6)
+            text += "\(seq),\(due),\(micros == UInt32.max ? "" : String(micros))\n"
+        }
+        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch { Log.progress("cannot write \(path): \(error)") }
     }
 
     /// Waits for the replies still in flight; gives up after 5 s without progress (lost replies).
@@ -139,7 +156,11 @@ struct RoundTripBench {
             p50Us: empty ? 0 : h.valueAtPercentile(50), p90Us: empty ? 0 : h.valueAtPercentile(90),
             p99Us: empty ? 0 : h.valueAtPercentile(99), p999Us: empty ? 0 : h.valueAtPercentile(99.9),
             maxUs: empty ? 0 : h.max, meanUs: empty ? 0 : h.mean, senderLatenessP99Us: lateness,
-            benchCpuPercent: usage.bench, brokerCpuPercent: usage.broker)
+            benchCpuPercent: usage.bench, brokerCpuPercent: usage.broker, machineBusyPercent: usage.machineBusy,
+            machineKernelPercent: usage.machineKernel,
+            otherCpuPercent: usage.machineBusy.map { busy in
+                max(0, (busy * Double(ProcessInfo.processInfo.activeProcessorCount) - (usage.bench ?? 0) - (usage.broker ?? 0)).rounded())
+            })
     }
 
     static func describe(_ r: LatencyResult) -> String {
@@ -154,6 +175,7 @@ struct CPUWindow {
     let brokerPID: Int32?
     let bench = CPUTime(pid: nil)
     let broker: CPUTime?
+    let machine = MachineCPU()
     let start = ContinuousClock.now
 
     init(brokerPID: Int32?) {
@@ -161,13 +183,20 @@ struct CPUWindow {
         broker = brokerPID.flatMap { CPUTime(pid: $0) }
     }
 
-    func percent() -> (bench: Double?, broker: Double?) {
+    /// Process shares in % of one core; machine shares in % of all cores together.
+    func percent() -> (bench: Double?, broker: Double?, machineBusy: Double?, machineKernel: Double?) {
         let wall = (ContinuousClock.now - start).seconds
         func share(_ before: CPUTime?, _ after: CPUTime?) -> Double? {
             guard let before, let after, wall > 0 else { return nil }
             return ((after.seconds - before.seconds) / wall * 1000).rounded() / 10
         }
-        return (share(bench, CPUTime(pid: nil)), share(broker, brokerPID.flatMap { CPUTime(pid: $0) }))
+        var busy: Double?
+        var kernel: Double?
+        if let before = machine, let after = MachineCPU(), after.total > before.total {
+            busy = ((after.busy - before.busy) / (after.total - before.total) * 1000).rounded() / 10
+            kernel = ((after.kernel - before.kernel) / (after.total - before.total) * 1000).rounded() / 10
+        }
+        return (share(bench, CPUTime(pid: nil)), share(broker, brokerPID.flatMap { CPUTime(pid: $0) }), busy, kernel)
     }
 }
 

@@ -46,10 +46,14 @@ enum ReportWriter {
 
 /// The human-readable summary printed at the end of a run.
 enum Summary {
+    private static let roundTripWidths = [30, 15, 8, 8, 8, 8, 8, 7, 8, 8, 8]
+
     static func text(_ report: BenchReport) -> String {
         var lines: [String] = []
         lines.append("")
         lines.append("Gatehouse bench, \(report.startedAt) — \(report.machine.cpus) × \(report.machine.cpuModel)")
+        lines.append(
+            "Load average (1 min) at start \(number(report.machine.loadAverageAtStart, decimals: 2)), at end \(number(report.machine.loadAverageAtEnd, decimals: 2)): other work on the machine skews every figure")
         if !report.throughput.isEmpty {
             lines.append("")
             lines.append("Throughput, end to end (median msgs/s of the runs; subscriber: mosquitto_sub for both)")
@@ -64,15 +68,21 @@ enum Summary {
         }
         if let roundTrip = report.roundTrip {
             lines.append("")
-            lines.append("Request/response round trip (QoS \(roundTrip.requestQoS), µs)")
-            lines.append(row(["", "answered", "req/s", "p50", "p99", "p99.9", "max", "CPU bench/broker"], first: 34))
+            lines.append("Request/response round trip (QoS \(roundTrip.requestQoS), latencies in µs)")
+            lines.append(row(["", "answered", "req/s", "p50", "p99", "p99.9", "max", "late", "bench", "broker", "others"], widths: roundTripWidths))
             for r in roundTrip.results {
-                let cpu = "\(number(r.benchCpuPercent))% / \(number(r.brokerCpuPercent))%"
                 lines.append(
                     row(
-                        [r.label, "\(r.completed)/\(r.sent)", number(r.achievedRate), "\(r.p50Us)", "\(r.p99Us)", "\(r.p999Us)", "\(r.maxUs)", cpu],
-                        first: 34))
+                        [
+                            r.label, "\(r.completed)/\(r.sent)", number(r.achievedRate), "\(r.p50Us)", "\(r.p99Us)", "\(r.p999Us)",
+                            "\(r.maxUs)", r.senderLatenessP99Us.map { "\($0)" } ?? "-", percent(r.benchCpuPercent), percent(r.brokerCpuPercent), percent(r.otherCpuPercent),
+                        ],
+                        widths: roundTripWidths))
             }
+            lines.append("  late: p99 of how late the pacing thread sent (µs), already included in the latencies")
+            lines.append(
+                "  CPU in % of one core: this bench process (requester, echoes, bridge), the broker, and everything else"
+                    + " (other work and unattributed kernel time; high means a disturbed phase)")
         }
         if let m = report.memory {
             lines.append("")
@@ -96,11 +106,17 @@ enum Summary {
         return lines.joined(separator: "\n")
     }
 
-    private static func row(_ cells: [String], first: Int = 8) -> String {
+    /// The first cell left-aligned in `widths[0]`, the others right-aligned in theirs (default 10).
+    private static func row(_ cells: [String], widths: [Int] = [8, 10, 12, 14, 8]) -> String {
         cells.enumerated().map { i, cell in
-            i == 0 ? cell.padding(toLength: first, withPad: " ", startingAt: 0) : String(repeating: " ", count: max(1, 12 - cell.count)) + cell
+            let width = i < widths.count ? widths[i] : 10
+            return i == 0
+                ? cell.padding(toLength: width, withPad: " ", startingAt: 0)
+                : String(repeating: " ", count: max(1, width - cell.count)) + cell
         }.joined()
     }
+
+    private static func percent(_ value: Double?) -> String { value.map { String(format: "%.0f%%", $0) } ?? "-" }
 
     private static func mib(_ kib: Int?) -> String {
         kib.map { String(format: "%.1f MiB", Double($0) / 1024) } ?? "-"

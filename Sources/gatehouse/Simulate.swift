@@ -7,7 +7,7 @@ import Simulators
 struct Simulate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a simulator of an external system (for demos and manual tests).",
-        subcommands: [SimulateOZLocks.self, SimulateFIASPMS.self])
+        subcommands: [SimulateOZLocks.self, SimulateFIASPMS.self, SimulateOFD.self])
 }
 
 /// `gatehouse simulate ozlocks`: the OZLocks integration server (Web-API) until SIGINT/SIGTERM.
@@ -165,6 +165,54 @@ struct SimulateFIASPMS: AsyncParsableCommand {
     /// Straight to the descriptor: a script waiting for a line must not wait for a buffer flush.
     private static func say(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    /// `host:port`, or `[v6-address]:port` (as `simulate ozlocks` reads it).
+    private func hostAndPort() throws -> (String, Int) {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+              (0...65535).contains(port) else { throw ValidationError("--listen must be host:port, got \(listen)") }
+        var host = String(listen[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw ValidationError("--listen must be host:port, got \(listen)") }
+        return (host, port)
+    }
+}
+
+/// `gatehouse simulate ofd`: the OFD.ru partner API with a seeded demo client, until SIGINT/SIGTERM.
+struct SimulateOFD: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ofd",
+        abstract: "Simulate the OFD.ru partner API: a demo INN with 3 registers (one fiscal drive ends in 10 days) and 2 activation codes.")
+
+    @Option(help: "host:port to listen on.") var listen = "127.0.0.1:8095"
+    @Option(help: "The partner login CreateAuthToken accepts.") var login: String
+    @Option(help: "The partner password CreateAuthToken accepts.") var password: String
+    @Option(help: "The demo client's INN.") var inn = "0182021620"
+
+    func run() async throws {
+        let (host, port) = try hostAndPort()
+
+        // Signals are ignored first so that a SIGINT between here and the wait cannot kill us.
+        let (signals, relay) = AsyncStream<Int32>.makeStream()
+        let sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { relay.yield(number) }
+            source.resume()
+            return source
+        }
+
+        let simulator = OFDSimulator(login: login, password: password)
+        let seed = simulator.seedDemo(inn: inn)
+        let bound = try await simulator.start(host: host, port: port)
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        // Straight to the descriptor: a script waiting for this line must not wait for a buffer flush.
+        FileHandle.standardOutput.write(Data(
+            "OFD.ru simulator listening on http://\(shownHost):\(bound) (login \(login); INN \(seed.inn): registers \(seed.rnms.joined(separator: ", ")), fiscal drive of \(seed.rnms[0]) ends in 10 days; activation codes \(seed.activationCodes.joined(separator: ", ")))\n".utf8))
+
+        for await _ in signals { break }
+        sources.forEach { $0.cancel() }
+        await simulator.stop()
     }
 
     /// `host:port`, or `[v6-address]:port` (as `simulate ozlocks` reads it).

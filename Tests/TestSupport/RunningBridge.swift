@@ -48,6 +48,7 @@ public final class RunningBridge: Sendable {
         group = ServiceGroup(services: services, logger: logger)
         task = Task { [group] in try await group.run() }
         try await bridge.context.mqtt.waitUntilConnected(timeout: .seconds(10))
+        try await bridge.waitUntilReady(timeout: .seconds(10))
         if withHTTP {
             var iterator = ports.makeAsyncIterator()
             httpPort = await iterator.next()

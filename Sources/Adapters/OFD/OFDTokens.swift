@@ -42,12 +42,16 @@ final class OFDTokens: Sendable {
         }
         do {
             let token = try await task.value
+            // Only the renewal itself may fill the slot: a caller that took the old token from the
+            // fast path must not put it back over a renewal that is running now.
             slot.withLock { slot in
-                if case .renewing = slot { slot = .valid(token) }
+                if case .renewing(let running) = slot, running == task { slot = .valid(token) }
             }
             return token.value
         } catch {
-            slot.withLock { $0 = .empty }
+            slot.withLock { slot in
+                if case .renewing(let running) = slot, running == task { slot = .empty }
+            }
             throw error
         }
     }

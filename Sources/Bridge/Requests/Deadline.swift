@@ -1,28 +1,29 @@
 import Foundation
 import Synchronization
 
-/// Runs `operation` but stops waiting for it after `timeout`. The operation is then cancelled and
+/// Runs `operation` but stops waiting for it after `timeout` (checked by the shared deadline
+/// monitor, to a tick's precision). The operation is then cancelled and
 /// left to finish on its own: a vendor call that ignores cancellation cannot hold the answer back.
 func withDeadline<T: Sendable>(
     _ timeout: Duration, onTimeout: @escaping @Sendable () -> any Error,
     _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     let race = DeadlineRace()
+    let monitor = DeadlineMonitor.shared
     return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-        let work = Task {
-            let result: Result<T, any Error>
-            do { result = .success(try await operation()) } catch { result = .failure(error) }
-            guard let (_, timer) = race.finish() else { return }
-            timer?.cancel()
-            continuation.resume(with: result)
-        }
-        let timer = Task {
-            do { try await Task.sleep(for: timeout) } catch { return }
+        let token = monitor.schedule(at: .now + timeout) {
             guard let (work, _) = race.finish() else { return }
             work?.cancel()
             continuation.resume(throwing: onTimeout())
         }
-        race.arm(work: work, timer: timer)
+        let work = Task {
+            let result: Result<T, any Error>
+            do { result = .success(try await operation()) } catch { result = .failure(error) }
+            guard race.finish() != nil else { return }
+            monitor.cancel(token)
+            continuation.resume(with: result)
+        }
+        race.arm(work: work)
     }
 }
 
@@ -35,13 +36,8 @@ private final class DeadlineRace: Sendable {
     }
     private let state = Mutex(State())
 
-    func arm(work: Task<Void, Never>, timer: Task<Void, Never>) {
-        let finished = state.withLock { s in
-            s.work = work
-            s.timer = timer
-            return s.finished
-        }
-        if finished { timer.cancel() }
+    func arm(work: Task<Void, Never>) {
+        state.withLock { $0.work = work }
     }
 
     /// The other tasks to cancel if this caller won, nil if the race was already decided.

@@ -38,12 +38,23 @@ public final class RequestRouter: Sendable {
 
     public func register(_ route: RequestRoute) {
         routes.withLock { $0.append(route) }
+        routeCache.withLock { $0.removeAll() }
     }
 
     public var filters: [TopicFilter] { routes.withLock { $0.map(\.filter) } }
 
+    /// Topics seen recently → their route: matching filters level by level on every request showed
+    /// in profiles. Bounded: cleared when it grows past 10,000 topics.
+    private let routeCache = Mutex<[String: Int]>([:])
+
     func route(for topic: String) -> RequestRoute? {
-        routes.withLock { routes in routes.first { $0.filter.matches(topic) } }
+        if let index = routeCache.withLock({ $0[topic] }) { return routes.withLock { $0[index] } }
+        guard let index = routes.withLock({ routes in routes.firstIndex { $0.filter.matches(topic) } }) else { return nil }
+        routeCache.withLock { cache in
+            if cache.count > 10_000 { cache.removeAll(keepingCapacity: true) }
+            cache[topic] = index
+        }
+        return routes.withLock { $0[index] }
     }
 
     /// Handles one message from a request topic; returns at once, the work runs in its own task.

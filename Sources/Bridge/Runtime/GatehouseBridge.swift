@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 import Topics
 
 /// The core as a service: connects to the broker, serves the bridge topics, runs the adapters and
@@ -10,6 +11,7 @@ public final class GatehouseBridge: Service, Sendable {
     let adapters: [any GatehouseAdapter]
     let probe: BrokerProbe
     let startedAt = Date()
+    private let adaptersStarted = Atomic<Bool>(false)
     let logger: Logger
 
     public init(config: GatehouseConfig, adapters: [any GatehouseAdapter], logger: Logger) throws {
@@ -63,10 +65,22 @@ public final class GatehouseBridge: Service, Sendable {
                     await context.setAdapterState(adapter.name, .disconnected, detail: "failed to start: \(error)")
                 }
             }
+            adaptersStarted.store(true, ordering: .releasing)
             try? await gracefulShutdown()
             await shutDown()
             group.cancelAll()
         }
+    }
+
+    /// Returns once every adapter has started and the broker has processed their subscriptions
+    /// (a probe round trip after them proves it: one connection's packets are handled in order).
+    public func waitUntilReady(timeout: Duration) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !adaptersStarted.load(ordering: .acquiring) {
+            guard ContinuousClock.now < deadline else { throw MQTTError.timeout }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        _ = try await probe.roundTrip(timeout: max(.milliseconds(100), deadline - ContinuousClock.now))
     }
 
     private func shutDown() async {

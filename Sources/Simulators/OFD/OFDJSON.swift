@@ -1,0 +1,59 @@
+import Foundation
+
+/// A JSON answer as the simulator writes it; objects keep their member order, as in the spec's examples.
+enum OFDJSON: Sendable {
+    case bool(Bool)
+    case string(String)
+    case array([OFDJSON])
+    case object([(String, OFDJSON)])
+
+    /// An optional date member: the operator leaves out what it does not know.
+    static func members(_ pairs: [(String, Date?)]) -> [(String, OFDJSON)] {
+        pairs.compactMap { key, date in date.map { (key, .string(OFDDateFormat.string(from: $0))) } }
+    }
+
+    func serialized() -> Data {
+        var out = ""
+        write(to: &out)
+        return Data(out.utf8)
+    }
+
+    private func write(to out: inout String) {
+        switch self {
+        case .bool(let value): out += value ? "true" : "false"
+        case .string(let value): Self.quote(value, into: &out)
+        case .array(let items):
+            out += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += "," }
+                item.write(to: &out)
+            }
+            out += "]"
+        case .object(let members):
+            out += "{"
+            for (index, (key, value)) in members.enumerated() {
+                if index > 0 { out += "," }
+                Self.quote(key, into: &out)
+                out += ":"
+                value.write(to: &out)
+            }
+            out += "}"
+        }
+    }
+
+    private static func quote(_ string: String, into out: inout String) {
+        out += "\""
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case let c where c.value < 0x20: out += String(format: "\\u%04x", c.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Hummingbird
+import Logging
+import Synchronization
+
+// An independent reading of the OFD.ru partner API spec (`specs/001_cad31c7151c069c9.txt`). Where
+// the spec is silent, this simulator chooses:
+//
+// - Dates, in and out, are `yyyy-MM-ddTHH:mm:ss` without a zone. The spec's footnotes say some
+//   register fields (CreateDate, LastDocOnKktDateTime, FnEndDate) are local time; here every date
+//   is UTC, whole seconds. Query dates in any other form (zone suffix, fractions) are refused.
+// - 403 (wrong login/password), 401 (missing, unknown or expired token) and the forbidden fault
+//   have no body at all. A body that is not JSON to CreateAuthToken counts as wrong credentials.
+// - Other refusals are HTTP 200 `{"Success":false,"Errors":[text]}`. kkt/pay checks, in order:
+//   body is a JSON object; Inn, Rnm, ActivationCode, Email present ("Не заполнено обязательное
+//   поле <Name>"; blank or non-string counts as missing; Kpp is optional and ignored); Email has
+//   an "@"; the code exists ("Код активации не найден") and is unused ("Код активации уже
+//   использован"); the RNM is one of that INN's registers ("ККТ не найдена"). Only a successful
+//   pay spends the code. JSON member names and query parameter names match in any case, as
+//   ASP.NET binds them; paths too, and `/api/integration/v1/inn/{inn}/kkts` (the spec's first
+//   example) is served like `/api/integration/partner/v1/inn/{inn}/kkts`.
+// - kkt/paystatus lists applications whose DateUtc lies in [DateFromUtc, DateToUtc], both ends
+//   included; from > to or a span over 30 days (exactly 30 is allowed) is a refusal, as is a
+//   missing or malformed date. ActivationDateUtc appears once the status is `Payed` (at once for
+//   the completed outcome, otherwise when `setPayStatus` moves it there).
+// - A payment (status `Payed`) sets the register's LastBuyDateUtc, ContractStartDateUtc if it had
+//   none, and extends ContractEndDateUtc by 365 days from the later of now and the old end.
+// - Register fields that are nil are left out of the answer, as the spec's example leaves out
+//   Tariff, LastBuyDateUtc and ContractEndDateUtc.
+// - Faults come after routing and call counting but before the token check; `slow` delays and then
+//   answers normally. Server errors carry a small HTML page; 429 carries `Retry-After: 1`; the
+//   error-object fault's Code is "InternalError". Unknown paths answer 404, wrong methods 405, and
+//   neither counts as a call.
+
+/// A simulation of the OFD.ru operator's partner API: CreateAuthToken, kkt/pay, kkt/paystatus and
+/// inn/{inn}/kkts, with switchable faults. It has no control endpoints: tests steer it directly.
+public final class OFDSimulator: Sendable {
+    let state: Mutex<OFDState>
+    private let running = Mutex<Running?>(nil)
+    private let logger: Logger
+
+    private struct Running {
+        let port: Int
+        let task: Task<Void, Never>
+    }
+
+    /// An operator that accepts this partner login; tokens live `tokenLifetime` from issue.
+    public init(login: String, password: String, tokenLifetime: Duration = .seconds(3600)) {
+        state = Mutex(OFDState(login: login, password: password, tokenLifetime: tokenLifetime))
+        var logger = Logger(label: "gatehouse.simulator.ofd.http")
+        // stop() cancels the server, which Hummingbird logs as an error ("Waiting on child channel:
+        // CancellationError"); its other lines are start/stop notices. Requests are answered, not logged.
+        logger.logLevel = .critical
+        self.logger = logger
+    }
+
+    /// Starts listening (port 0: any free port) and returns the bound port; already running: its port.
+    public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> Int {
+        // A restart on the same port can race the old socket's close on a loaded machine: retry briefly.
+        let deadline = ContinuousClock.now + .seconds(3)
+        while true {
+            do {
+                return try await startOnce(host: host, port: port)
+            } catch {
+                guard port != 0, ContinuousClock.now < deadline, "\(error)".contains("in use") else { throw error }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
+    private func startOnce(host: String, port: Int) async throws -> Int {
+        if let bound = self.port { return bound }
+        let (outcome, report) = AsyncStream<Result<Int, any Error>>.makeStream()
+        let app = Application(
+            responder: OFDResponder(simulator: self),
+            configuration: .init(address: .hostname(host, port: port), serverName: "OFD-Simulator"),
+            onServerRunning: { channel in report.yield(.success(channel.localAddress?.port ?? port)) },
+            logger: logger)
+        let task = Task {
+            do { try await app.run() } catch { report.yield(.failure(error)) }
+            report.finish()
+        }
+        var results = outcome.makeAsyncIterator()
+        switch await results.next() {
+        case .success(let bound):
+            running.withLock { $0 = Running(port: bound, task: task) }
+            return bound
+        case .failure(let error):
+            throw error
+        case nil:
+            // Our caller was cancelled while the server was starting: do not leave it running.
+            task.cancel()
+            throw CancellationError()
+        }
+    }
+
+    /// Stops listening: afterwards connections are refused. The state (registers, codes, tokens,
+    /// counts) is kept, so start() again is a server restart.
+    public func stop() async {
+        guard let current = running.withLock({ current in defer { current = nil }; return current }) else { return }
+        // Cancelling the application closes the listening socket and every open connection.
+        current.task.cancel()
+        await current.task.value
+        // The listening socket closes on NIO's event loop after the task ends: wait until
+        // connections are really refused, so "down" means down when stop() returns.
+        let deadline = ContinuousClock.now + .seconds(3)
+        while ContinuousClock.now < deadline && Self.accepts(port: current.port) {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// Whether a TCP connect to the loopback port succeeds (a refusal comes back at once, so this
+    /// short blocking call does not hold a concurrency thread for long).
+    private static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+
+    /// The bound port while running.
+    public var port: Int? { running.withLock { $0?.port } }
+}

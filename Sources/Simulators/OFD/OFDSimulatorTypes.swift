@@ -1,0 +1,32 @@
+extension OFDSimulator {
+    /// A switchable misbehaviour of the operator, applied before the token check.
+    public enum Fault: Sendable, Equatable {
+        /// Answers normally.
+        case none
+        /// HTTP 403 with an empty body, on every endpoint it is set for (CreateAuthToken too).
+        case forbidden
+        /// HTTP 200 `{"Success":false,"Errors":[message]}`.
+        case successFalse(message: String)
+        /// HTTP 200 `{"Error":{"Code":"InternalError","Message":message}}`.
+        case errorObject(message: String)
+        /// This status (500, 502, 503 …) with a small HTML page, as a proxy in front of the API would send.
+        case serverError(status: Int)
+        /// HTTP 429 with `Retry-After: 1` and an empty body.
+        case tooManyRequests
+        /// Waits this long, then answers normally.
+        case slow(Duration)
+    }
+
+    /// The operator's four methods, as counted by `calls(_:)` and targeted by `setFault(_:for:)`.
+    public enum Endpoint: String, Sendable, CaseIterable {
+        case createAuthToken, pay, payStatus, kkts
+    }
+
+    /// What a successful `kkt/pay` answers.
+    public enum PayOutcome: Sendable {
+        /// `{"IsCompleted":true,"IsWaiting":false}`: the register is paid (status `Payed`).
+        case completed
+        /// `{"IsCompleted":false,"IsWaiting":true}`: waiting for the register's first document (`WaitingActivation`).
+        case waiting
+    }
+}
