@@ -60,11 +60,13 @@ final class MQTTCallbackContext: Sendable {
             reconnects.increment()
             reconnectCount.add(1, ordering: .relaxed)
         }
-        // A clean session forgets subscriptions, so every connect subscribes again.
+        // Connected first, then the snapshot: a subscribe() racing with this connect either lands
+        // in the snapshot or sees `connected` and sends itself (a duplicate SUBSCRIBE is harmless,
+        // a lost one is not). A clean session forgets subscriptions, so every connect subscribes again.
+        connected.store(true, ordering: .sequentiallyConsistent)
         for subscription in subscriptions.withLock({ Array($0.values) }) {
             sendSubscribe(handle, subscription)
         }
-        connected.store(true, ordering: .releasing)
         eventSink.yield(.connected(sessionPresent: flags & 1 == 1))
         let waiters = connectionWaiters.withLock { w in
             defer { w.removeAll() }

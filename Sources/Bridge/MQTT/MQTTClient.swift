@@ -202,7 +202,7 @@ public final class MQTTClient: Sendable {
     public func subscribe(_ filter: String, qos: MQTTQoS = .atLeastOnce, retainAsPublished: Bool = false) {
         let subscription = MQTTSubscription(filter: filter, qos: qos, retainAsPublished: retainAsPublished)
         context.subscriptions.withLock { $0[filter] = subscription }
-        if isConnected { context.sendSubscribe(handle, subscription) }
+        if context.connected.load(ordering: .sequentiallyConsistent) { context.sendSubscribe(handle, subscription) }
     }
 
     public func unsubscribe(_ filter: String) {
