@@ -40,11 +40,27 @@ struct Demo: AsyncParsableCommand {
         fiasSettings.keepAlive = .seconds(30)
         let fias = FIASAdapter(settings: fiasSettings)
 
+        let operatorSimulator = OFDSimulator(login: "demo-partner", password: "demo-password")
+        let seed = operatorSimulator.seedDemo()
+        operatorSimulator.setPayOutcome(.waiting)  // so the demo shows the code followed to Payed
+        let ofdPort = try await operatorSimulator.start(port: DemoBroker.isListening(port: 8095) ? 0 : 8095)
+        logger.info("OFD.ru simulator on 127.0.0.1:\(ofdPort) (INN \(seed.inn), \(seed.rnms.count) registers)")
+        var ofdSettings = OFDSettings()
+        ofdSettings.url = "http://127.0.0.1:\(ofdPort)"
+        ofdSettings.login = Secret("demo-partner")
+        ofdSettings.password = Secret("demo-password")
+        ofdSettings.inns = [seed.inn]
+        ofdSettings.followInterval = .seconds(5)
+        let ofd = OFDAdapter(settings: ofdSettings)
+
         let scenario = DemoScenario(
-            settings: settings, ozlocks: ozlocks, adapter: adapter, pms: pms, seconds: seconds, logger: logger)
-        try await runBridge(settings, logger: Logger(label: "gatehouse"), adapters: [adapter, fias], extraServices: [scenario])
+            settings: settings, ozlocks: ozlocks, adapter: adapter, pms: pms,
+            fiscal: .init(simulator: operatorSimulator, adapter: ofd, seed: seed), seconds: seconds, logger: logger)
+        try await runBridge(
+            settings, logger: Logger(label: "gatehouse"), adapters: [adapter, fias, ofd], extraServices: [scenario])
         await ozlocks.simulator.stop()
         await pms.stop()
+        await operatorSimulator.stop()
     }
 }
 

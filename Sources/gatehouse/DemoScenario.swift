@@ -14,7 +14,15 @@ struct DemoScenario: Service {
     let ozlocks: DemoOZLocks
     let adapter: OZLocksAdapter
     let pms: PMSSimulator
+    let fiscal: DemoFiscal
     let seconds: Int
+
+    /// The OFD side: the operator simulator, the adapter and what the demo seeded.
+    struct DemoFiscal: Sendable {
+        let simulator: OFDSimulator
+        let adapter: OFDAdapter
+        let seed: OFDSimulator.DemoSeed
+    }
     let logger: Logger
 
     func run() async throws {
@@ -73,6 +81,18 @@ struct DemoScenario: Service {
             show("  PMS < KA " + fields.joined(separator: " "))
         } catch {
             show("  PMS: \(error)")
+        }
+        show("--- the fiscal registers of INN \(fiscal.seed.inn) are synced from OFD.ru (one fiscal drive ends in 10 days)")
+        await fiscal.adapter.syncNow()
+        try await Task.sleep(for: .milliseconds(600))
+        if let rnm = fiscal.seed.rnms.last, let code = fiscal.seed.activationCodes.first {
+            try await step(
+                "an activation code is applied to register \(rnm)", topics.ofd.request("apply-code"),
+                #"{"inn":"\#(fiscal.seed.inn)","rnm":"\#(rnm)","activationCode":"\#(code)","email":"buh@example.ru","transaction":"demo-\#(run)-3"}"#)
+            show("--- the operator marks it paid; the adapter follows the pay status")
+            fiscal.simulator.setPayStatus(rnm: rnm, code: code, status: "Payed")
+            await fiscal.adapter.followNow()
+            try await Task.sleep(for: .milliseconds(600))
         }
         show("--- running; Ctrl-C stops (try: mosquitto_sub -v -t 'gatehouse/#')")
         if seconds > 0 {
