@@ -107,7 +107,7 @@ final class StateWatcher: Sendable {
 
     private func watch() async {
         while let batch = await client.nextBatch() {
-            if batch.contains(where: { String(decoding: $0.payload, as: UTF8.self).contains(#""online""#) }) {
+            if batch.contains(where: { (try? JSONDecoder().decode([String: String].self, from: $0.payload))?["state"] == "online" }) {
                 online.store(true, ordering: .releasing)
             }
         }
@@ -118,50 +118,12 @@ final class StateWatcher: Sendable {
     func waitForOnline(timeout: Duration, whileRunning pid: pid_t) async throws {
         let deadline = ContinuousClock.now + timeout
         while !online.load(ordering: .acquiring) {
-            // kill(pid, 0) fails once the child is gone (a zombie still counts, so check its state too).
+            // A child that exited stays a zombie (state Z) until it is waited for.
             let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?
                 .split(separator: ")").last?.split(separator: " ").first
             guard state != nil, state != "Z" else { throw BenchError("gatehouse run exited before going online") }
             guard ContinuousClock.now < deadline else { throw BenchError("gatehouse run not online within \(timeout)") }
             try await Task.sleep(for: .milliseconds(20))
         }
-    }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
-
-/// CPU time a process has used (all threads, user + system), from `/proc/<pid>/stat`.
-struct CPUTime {
-    let seconds: Double
-
-    init?(pid: pid_t?) {
-        let path = pid.map { "/proc/\($0)/stat" } ?? "/proc/self/stat"
-        // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
-            let fields = text.split(separator: ")").last?.split(separator: " "), fields.count > 13,
-            let user = Double(fields[11]), let system = Double(fields[12])
-        else { return nil }
-        seconds = (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-    }
-}
-
-/// Whole-machine CPU counters from the first line of `/proc/stat` (all cores, in clock ticks).
-struct MachineCPU {
-    let busy: Double
-    let kernel: Double
-    let total: Double
-
-    init?() {
-        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
-            let line = text.split(separator: "\n").first, line.hasPrefix("cpu ")
-        else { return nil }
-        // user nice system idle iowait irq softirq steal
-        let ticks = line.split(separator: " ").dropFirst().prefix(8).compactMap { Double($0) }
-        guard ticks.count == 8 else { return nil }
-        total = ticks.reduce(0, +)
-        busy = total - ticks[3] - ticks[4]
-        kernel = ticks[2] + ticks[5] + ticks[6]
     }
 }

@@ -33,3 +33,7 @@ enum Monotonic {
         Double(end &- start) / 1e9
     }
 }
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

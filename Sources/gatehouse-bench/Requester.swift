@@ -1,6 +1,5 @@
 import Bridge
 import Foundation
-import Histogram
 import Synchronization
 
 /// The requesting side of the round-trip bench: publishes requests with a Response Topic and a
@@ -14,24 +13,8 @@ final class Requester: Sendable {
     let replyTopic: String
     let payload: Data
     let qos: MQTTQoS
-    private let phase = Mutex<Phase?>(nil)
+    private let phase = Mutex<RequestPhase?>(nil)
     private let nextPhaseID = Atomic<UInt32>(1)
-
-    struct Phase {
-        let id: UInt32
-        let requestTopic: String
-        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
-        var received = 0
-        var lastReplyAt: UInt64 = 0
-        /// Open loop: request `seq` was due at `scheduleStart + seq * intervalNanos`.
-        var scheduleStart: UInt64 = 0
-        var intervalNanos: Double = 0
-        /// Closed loop: when each request was sent, and until when to send new ones.
-        var sentAt: [UInt64] = []
-        /// Open loop with `--timeline`: each request's latency (µs) by sequence number.
-        var timeline: [UInt32]?
-        var closedLoopUntil: UInt64?
-    }
 
     init(broker: BrokerAddress, replyTopic: String, payload: Data, qos: MQTTQoS) throws {
         client = try MQTTClient(
@@ -56,16 +39,16 @@ final class Requester: Sendable {
     // MARK: phases
 
     /// Makes `requestTopic` the current phase; replies of any earlier phase are ignored from now on.
-    func begin(_ requestTopic: String, configure: (inout Phase) -> Void = { _ in }) -> UInt32 {
+    func begin(_ requestTopic: String, configure: (inout RequestPhase) -> Void = { _ in }) -> UInt32 {
         let id = nextPhaseID.add(1, ordering: .relaxed).oldValue
-        var fresh = Phase(id: id, requestTopic: requestTopic)
+        var fresh = RequestPhase(id: id, requestTopic: requestTopic)
         configure(&fresh)
         phase.withLock { $0 = fresh }
         return id
     }
 
     /// Ends the current phase and returns it.
-    func end() -> Phase? { phase.withLock { p in defer { p = nil }; return p } }
+    func end() -> RequestPhase? { phase.withLock { p in defer { p = nil }; return p } }
 
     var received: Int { phase.withLock { $0?.received ?? 0 } }
     var sentCount: Int { phase.withLock { $0?.sentAt.count ?? 0 } }
@@ -88,10 +71,10 @@ final class Requester: Sendable {
 
     /// Closed loop: records the send time, then sends.
     func sendTimed(phase id: UInt32) {
-        let sent: (String, UInt64)? = phase.withLock { p in
-            guard p?.id == id else { return nil }
-            p!.sentAt.append(Monotonic.now())
-            return (p!.requestTopic, UInt64(p!.sentAt.count - 1))
+        let sent: (String, UInt64)? = phase.withLock { current in
+            guard let topic = current?.requestTopic, current?.id == id, let seq = current?.noteSent(at: Monotonic.now())
+            else { return nil }
+            return (topic, seq)
         }
         if let (topic, seq) = sent { send(topic, phase: id, seq: seq) }
     }
@@ -100,27 +83,10 @@ final class Requester: Sendable {
         while let batch = await client.nextBatch() {
             var resend: [(String, UInt32, UInt64)] = []
             phase.withLock { current in
-                guard current != nil else { return }
                 for message in batch {
-                    guard let (id, seq) = Self.correlation(message), id == current!.id else { continue }
-                    let now = Monotonic.now()
-                    let sentAt: UInt64
-                    if let until = current!.closedLoopUntil {
-                        guard seq < UInt64(current!.sentAt.count) else { continue }
-                        sentAt = current!.sentAt[Int(seq)]
-                        if now < until {
-                            current!.sentAt.append(now)
-                            resend.append((current!.requestTopic, id, UInt64(current!.sentAt.count - 1)))
-                        }
-                    } else {
-                        sentAt = current!.scheduleStart + UInt64(Double(seq) * current!.intervalNanos)
-                    }
-                    current!.received += 1
-                    current!.lastReplyAt = now
-                    let micros = now > sentAt ? (now - sentAt) / 1000 : 0
-                    current!.histogram.record(min(micros, current!.histogram.highestTrackableValue))
-                    if current!.timeline != nil, seq < UInt64(current!.timeline!.count) {
-                        current!.timeline![Int(seq)] = UInt32(clamping: micros)
+                    guard let (id, seq) = Self.correlation(message), id == current?.id else { continue }
+                    if let next = current?.recordReply(seq: seq, at: Monotonic.now()), let topic = current?.requestTopic {
+                        resend.append((topic, id, next))
                     }
                 }
             }

@@ -89,7 +89,7 @@ struct RoundTripBench {
         await drain(requester, expected: total)
         let phase = requester.end()
         if let timelineDirectory, let timeline = phase?.timeline {
-            writeTimeline(timeline, intervalNanos: interval, to: "\(timelineDirectory)/\(echo)-\(rate).csv")
+            Timeline.write(timeline, intervalNanos: interval, to: "\(timelineDirectory)/\(echo)-\(rate).csv")
         }
         return Self.result(
             phase, echo: echo, mode: "open", offeredRate: rate, window: nil, sent: total, seconds: seconds,
@@ -115,17 +115,6 @@ struct RoundTripBench {
             seconds: seconds, achieved: Double(phase?.received ?? 0) / elapsed, lateness: nil, cpu: cpu)
     }
 
-    /// `seq,due_ms,latency_us` per request; a missing reply has an empty latency.
-    private func writeTimeline(_ timeline: [UInt32], intervalNanos: Double, to path: String) {
-        var text = "seq,due_ms,latency_us\n"
-        for (seq, micros) in timeline.enumerated() {
-            let due = String(format: "%.3f", Double(seq) * intervalNanos / 1e6)
-            text += "\(seq),\(due),\(micros == UInt32.max ? "" : String(micros))\n"
-        }
-        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch { Log.progress("cannot write \(path): \(error)") }
-    }
-
     /// Waits for the replies still in flight; gives up after 5 s without progress (lost replies).
     private func drain(_ requester: Requester, expected: Int) async {
         var last = -1
@@ -144,11 +133,11 @@ struct RoundTripBench {
     }
 
     private static func result(
-        _ phase: Requester.Phase?, echo: String, mode: String, offeredRate: Int?, window: Int?, sent: Int,
+        _ phase: RequestPhase?, echo: String, mode: String, offeredRate: Int?, window: Int?, sent: Int,
         seconds: Double, achieved: Double, lateness: UInt64?, cpu: CPUWindow
     ) -> LatencyResult {
-        let usage = cpu.percent()
-        let h = phase?.histogram ?? Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        let usage = cpu.usage()
+        let h = phase?.histogram ?? RequestPhase.emptyHistogram()
         let empty = h.totalCount == 0
         return LatencyResult(
             echo: echo, mode: mode, offeredRate: offeredRate, window: window, seconds: seconds, sent: sent,
@@ -157,69 +146,12 @@ struct RoundTripBench {
             p99Us: empty ? 0 : h.valueAtPercentile(99), p999Us: empty ? 0 : h.valueAtPercentile(99.9),
             maxUs: empty ? 0 : h.max, meanUs: empty ? 0 : h.mean, senderLatenessP99Us: lateness,
             benchCpuPercent: usage.bench, brokerCpuPercent: usage.broker, machineBusyPercent: usage.machineBusy,
-            machineKernelPercent: usage.machineKernel,
-            otherCpuPercent: usage.machineBusy.map { busy in
-                max(0, (busy * Double(ProcessInfo.processInfo.activeProcessorCount) - (usage.bench ?? 0) - (usage.broker ?? 0)).rounded())
-            })
+            machineKernelPercent: usage.machineKernel, otherCpuPercent: usage.others)
     }
 
     static func describe(_ r: LatencyResult) -> String {
         String(
             format: "%@: %d/%d answered, %.0f req/s, p50 %llu µs, p99 %llu µs, p99.9 %llu µs, max %llu µs",
             r.label, r.completed, r.sent, r.achievedRate, r.p50Us, r.p99Us, r.p999Us, r.maxUs)
-    }
-}
-
-/// CPU use of this process and of the broker over one phase, in percent of one core.
-struct CPUWindow {
-    let brokerPID: Int32?
-    let bench = CPUTime(pid: nil)
-    let broker: CPUTime?
-    let machine = MachineCPU()
-    let start = ContinuousClock.now
-
-    init(brokerPID: Int32?) {
-        self.brokerPID = brokerPID
-        broker = brokerPID.flatMap { CPUTime(pid: $0) }
-    }
-
-    /// Process shares in % of one core; machine shares in % of all cores together.
-    func percent() -> (bench: Double?, broker: Double?, machineBusy: Double?, machineKernel: Double?) {
-        let wall = (ContinuousClock.now - start).seconds
-        func share(_ before: CPUTime?, _ after: CPUTime?) -> Double? {
-            guard let before, let after, wall > 0 else { return nil }
-            return ((after.seconds - before.seconds) / wall * 1000).rounded() / 10
-        }
-        var busy: Double?
-        var kernel: Double?
-        if let before = machine, let after = MachineCPU(), after.total > before.total {
-            busy = ((after.busy - before.busy) / (after.total - before.total) * 1000).rounded() / 10
-            kernel = ((after.kernel - before.kernel) / (after.total - before.total) * 1000).rounded() / 10
-        }
-        return (share(bench, CPUTime(pid: nil)), share(broker, brokerPID.flatMap { CPUTime(pid: $0) }), busy, kernel)
-    }
-}
-
-/// Sends on a thread of its own at absolute due times (`start + seq * interval`), so pacing neither
-/// drifts nor depends on the task pool; a late send is sent at once, never skipped.
-enum PacedSender {
-    /// Returns how late each send was (µs).
-    static func run(count: Int, start: UInt64, intervalNanos: Double, send: @escaping @Sendable (UInt64) -> Void) async
-        -> Histogram<UInt64>
-    {
-        await withCheckedContinuation { (done: CheckedContinuation<Histogram<UInt64>, Never>) in
-            Thread.detachNewThread {
-                Monotonic.tightenTimerSlack()
-                var lateness = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
-                for seq in 0..<UInt64(count) {
-                    let due = start + UInt64(Double(seq) * intervalNanos)
-                    if Monotonic.now() < due { Monotonic.sleep(until: due) }
-                    let now = Monotonic.now()
-                    send(seq)
-                    lateness.record(min((now - due) / 1000, 60_000_000))
-                }
-                done.resume(returning: lateness)
-            }
-        }
     }
 }
