@@ -49,6 +49,8 @@ struct BenchCommand: AsyncParsableCommand {
         }
         let work = try workDir ?? Self.temporaryDirectory()
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        // A scratch folder made here is removed here; one passed in belongs to the caller.
+        defer { if workDir == nil { try? FileManager.default.removeItem(atPath: work) } }
         var report = BenchReport(
             startedAt: Self.timestamp(Date()), command: command, machine: .current(toolchain: toolchain), broker: brokerInfo)
 
