@@ -97,11 +97,16 @@ final class OFDClient: Sendable {
                 } catch {
                     throw GatehouseError(.upstreamUnavailable, "the operator sent an unreadable answer to \(path)")
                 }
-            case 401, 403 where rejected == nil:
-                rejected = token  // renew once
             case 401, 403:
-                throw GatehouseError(.unauthorized, "the operator refused the AuthToken (HTTP \(status))")
-            case 429, 500...599 where attempt < retries:
+                // A `where` on a multi-pattern case binds to the last pattern only: test explicitly.
+                guard rejected == nil else {
+                    throw GatehouseError(.unauthorized, "the operator refused the AuthToken (HTTP \(status))")
+                }
+                rejected = token  // renew once
+            case 429, 500...599:
+                guard attempt < retries else {
+                    throw GatehouseError(.upstreamUnavailable, "the operator answered HTTP \(status) to \(path)")
+                }
                 attempt += 1
                 try await Task.sleep(for: settings.retryDelay * attempt)
             default:
