@@ -36,13 +36,9 @@ import Synchronization
 /// inn/{inn}/kkts, with switchable faults. It has no control endpoints: tests steer it directly.
 public final class OFDSimulator: Sendable {
     let state: Mutex<OFDState>
-    private let running = Mutex<Running?>(nil)
+    private let server: SimulatorHTTPServer
     private let logger: Logger
 
-    private struct Running {
-        let port: Int
-        let task: Task<Void, Never>
-    }
 
     /// An operator that accepts this partner login; tokens live `tokenLifetime` from issue.
     public init(login: String, password: String, tokenLifetime: Duration = .seconds(3600)) {
@@ -52,80 +48,18 @@ public final class OFDSimulator: Sendable {
         // CancellationError"); its other lines are start/stop notices. Requests are answered, not logged.
         logger.logLevel = .critical
         self.logger = logger
+        server = SimulatorHTTPServer(serverName: "OFD-Simulator", logger: logger)
     }
 
     /// Starts listening (port 0: any free port) and returns the bound port; already running: its port.
     public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> Int {
-        // A restart on the same port can race the old socket's close on a loaded machine: retry briefly.
-        let deadline = ContinuousClock.now + .seconds(3)
-        while true {
-            do {
-                return try await startOnce(host: host, port: port)
-            } catch {
-                guard port != 0, ContinuousClock.now < deadline, "\(error)".contains("in use") else { throw error }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-        }
+        try await server.start(host: host, port: port, responder: OFDResponder(simulator: self))
     }
 
-    private func startOnce(host: String, port: Int) async throws -> Int {
-        if let bound = self.port { return bound }
-        let (outcome, report) = AsyncStream<Result<Int, any Error>>.makeStream()
-        let app = Application(
-            responder: OFDResponder(simulator: self),
-            configuration: .init(address: .hostname(host, port: port), serverName: "OFD-Simulator"),
-            onServerRunning: { channel in report.yield(.success(channel.localAddress?.port ?? port)) },
-            logger: logger)
-        let task = Task {
-            do { try await app.run() } catch { report.yield(.failure(error)) }
-            report.finish()
-        }
-        var results = outcome.makeAsyncIterator()
-        switch await results.next() {
-        case .success(let bound):
-            running.withLock { $0 = Running(port: bound, task: task) }
-            return bound
-        case .failure(let error):
-            throw error
-        case nil:
-            // Our caller was cancelled while the server was starting: do not leave it running.
-            task.cancel()
-            throw CancellationError()
-        }
-    }
-
-    /// Stops listening: afterwards connections are refused. The state (registers, codes, tokens,
-    /// counts) is kept, so start() again is a server restart.
-    public func stop() async {
-        guard let current = running.withLock({ current in defer { current = nil }; return current }) else { return }
-        // Cancelling the application closes the listening socket and every open connection.
-        current.task.cancel()
-        await current.task.value
-        // The listening socket closes on NIO's event loop after the task ends: wait until
-        // connections are really refused, so "down" means down when stop() returns.
-        let deadline = ContinuousClock.now + .seconds(3)
-        while ContinuousClock.now < deadline && Self.accepts(port: current.port) {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-    }
-
-    /// Whether a TCP connect to the loopback port succeeds (a refusal comes back at once, so this
-    /// short blocking call does not hold a concurrency thread for long).
-    private static func accepts(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-    }
+    /// Stops listening: afterwards connections are refused, as with a server that is down. The
+    /// state is kept, so start() again is a server restart.
+    public func stop() async { await server.stop() }
 
     /// The bound port while running.
-    public var port: Int? { running.withLock { $0?.port } }
+    public var port: Int? { server.port }
 }

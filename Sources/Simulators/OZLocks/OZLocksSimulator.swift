@@ -15,13 +15,9 @@ public final class OZLocksSimulator: Sendable {
     let apiKeyHeader: String
     let dates: OZDateFormat
     let state: Mutex<OZLocksState>
-    private let running = Mutex<Running?>(nil)
+    private let server: SimulatorHTTPServer
     private let logger: Logger
 
-    private struct Running {
-        let port: Int
-        let task: Task<Void, Never>
-    }
 
     /// A server with these rooms and encoders; every encoder starts with a blank card on it.
     public init(
@@ -37,85 +33,20 @@ public final class OZLocksSimulator: Sendable {
         // CancellationError"); its other lines are start/stop notices. Requests are answered, not logged.
         logger.logLevel = .critical
         self.logger = logger
+        server = SimulatorHTTPServer(serverName: "OZLocks-Simulator", logger: logger)
     }
 
     /// Starts listening (port 0: any free port) and returns the bound port; already running: its port.
     public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> Int {
-        // A restart on the same port can race the old socket's close on a loaded machine: retry briefly.
-        let deadline = ContinuousClock.now + .seconds(3)
-        while true {
-            do {
-                return try await startOnce(host: host, port: port)
-            } catch {
-                guard port != 0, ContinuousClock.now < deadline, "\(error)".contains("in use") else { throw error }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-        }
+        try await server.start(host: host, port: port, responder: OZResponder(simulator: self))
     }
 
-    private func startOnce(host: String, port: Int) async throws -> Int {
-        if let bound = self.port { return bound }
-        let (outcome, report) = AsyncStream<Result<Int, any Error>>.makeStream()
-        let app = Application(
-            responder: OZResponder(simulator: self),
-            configuration: .init(address: .hostname(host, port: port), serverName: "OZLocks-Simulator"),
-            onServerRunning: { channel in report.yield(.success(channel.localAddress?.port ?? port)) },
-            logger: logger)
-        let task = Task {
-            do { try await app.run() } catch { report.yield(.failure(error)) }
-            report.finish()
-        }
-        var results = outcome.makeAsyncIterator()
-        switch await results.next() {
-        case .success(let bound):
-            running.withLock { $0 = Running(port: bound, task: task) }
-            return bound
-        case .failure(let error):
-            throw error
-        case nil:
-            // Our caller was cancelled while the server was starting: do not leave it running.
-            task.cancel()
-            throw CancellationError()
-        }
-    }
-
-    /// Stops listening: afterwards connections are refused, as with a server that is down. The state
-    /// (guests, cards, logs, call counts) is kept, so start() again is a server restart.
-    public func stop() async {
-        guard let current = running.withLock({ current in defer { current = nil }; return current }) else { return }
-        // Cancelling the application closes the listening socket and every open connection.
-        current.task.cancel()
-        await current.task.value
-        // The listening socket closes on NIO's event loop after the task ends: wait until
-        // connections are really refused, so "down" means down when stop() returns.
-        let deadline = ContinuousClock.now + .seconds(3)
-        while ContinuousClock.now < deadline && Self.accepts(port: current.port) {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-    }
-
-    /// Whether a listener still holds the port. Probed by binding (not connecting), so a server
-    /// of another test that got the port meanwhile is never disturbed.
-    private static func accepts(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        return bound != 0
-    }
+    /// Stops listening: afterwards connections are refused, as with a server that is down. The
+    /// state is kept, so start() again is a server restart.
+    public func stop() async { await server.stop() }
 
     /// The bound port while running.
-    public var port: Int? { running.withLock { $0?.port } }
+    public var port: Int? { server.port }
 
     /// How the next API requests are answered.
     public func setBehaviour(_ b: Behaviour) { state.withLock { $0.behaviour = b } }
