@@ -52,6 +52,7 @@ let package = Package(
                 "Bridge", "Topics",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -101,7 +102,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SimulatorsTests", dependencies: ["Simulators"]),
-        .testTarget(name: "GatehouseTests", dependencies: ["Bridge", "Topics", "TestSupport"]),
+        .testTarget(name: "GatehouseTests", dependencies: ["Bridge", "Topics", "TestSupport", "Simulators"]),
     ],
     swiftLanguageModes: [.v6]
 )

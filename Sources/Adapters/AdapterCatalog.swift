@@ -12,6 +12,7 @@ public enum AdapterCatalog {
             case "ozlocks": _ = OZLocksSettings(section: section)
             case "fias": _ = FIASSettings(section: section)
             case "ofd": _ = OFDSettings(section: section)
+            case "vanke": _ = VankeSettings(section: section)
             default: continue
             }
             section.finish()
@@ -29,6 +30,8 @@ public enum AdapterCatalog {
                 adapters.append(FIASAdapter(settings: FIASSettings(section: section)))
             case "ofd":
                 adapters.append(OFDAdapter(settings: OFDSettings(section: section)))
+            case "vanke":
+                adapters.append(VankeAdapter(settings: VankeSettings(section: section)))
             default:
                 logger.warning("adapter \(name) is enabled in the config but not part of this build yet")
             }

@@ -18,6 +18,9 @@ public struct ParkingTopics: Hashable, Sendable {
         ParkingDeviceTopics(root: "\(root)/devices/\(TopicID.encode(device))")
     }
 
+    /// `…/gates/`: what every gate topic of the lot starts with.
+    public var gatesPrefix: String { "\(root)/gates/" }
+
     /// `…/gates/+/recognition`.
     public var recognitionFilter: String { "\(root)/gates/+/recognition" }
     /// `…/gates/+/crossing`.

@@ -53,11 +53,19 @@ struct Demo: AsyncParsableCommand {
         ofdSettings.followInterval = .seconds(5)
         let ofd = OFDAdapter(settings: ofdSettings)
 
+        let parking = DemoParking()
+        let platformPort = try await parking.platform.start(port: DemoBroker.isListening(port: 8093) ? 0 : 8093)
+        logger.info("Vanke parking platform simulator on 127.0.0.1:\(platformPort) (lot \(DemoParking.lot))")
+        let vanke = VankeAdapter(
+            settings: parking.settings(platformPort: platformPort, supplierPort: DemoBroker.isListening(port: 8094) ? 0 : 8094))
+
         let scenario = DemoScenario(
             settings: settings, ozlocks: ozlocks, adapter: adapter, pms: pms,
-            fiscal: .init(simulator: operatorSimulator, adapter: ofd, seed: seed), seconds: seconds, logger: logger)
+            fiscal: .init(simulator: operatorSimulator, adapter: ofd, seed: seed), parking: parking, vanke: vanke,
+            seconds: seconds, logger: logger)
         try await runBridge(
-            settings, logger: Logger(label: "gatehouse"), adapters: [adapter, fias, ofd], extraServices: [scenario])
+            settings, logger: Logger(label: "gatehouse"), adapters: [adapter, fias, ofd, vanke], extraServices: [scenario])
+        await parking.platform.stop()
         await ozlocks.simulator.stop()
         await pms.stop()
         await operatorSimulator.stop()

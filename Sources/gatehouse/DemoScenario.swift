@@ -15,6 +15,8 @@ struct DemoScenario: Service {
     let adapter: OZLocksAdapter
     let pms: PMSSimulator
     let fiscal: DemoFiscal
+    let parking: DemoParking
+    let vanke: VankeAdapter
     let seconds: Int
 
     /// The OFD side: the operator simulator, the adapter and what the demo seeded.
@@ -94,6 +96,7 @@ struct DemoScenario: Service {
             await fiscal.adapter.followNow()
             try await Task.sleep(for: .milliseconds(600))
         }
+        try await parking.play(watcher, topics: topics, adapter: vanke)
         show("--- running; Ctrl-C stops (try: mosquitto_sub -v -t 'gatehouse/#')")
         if seconds > 0 {
             try? await Task.sleep(for: .seconds(seconds))

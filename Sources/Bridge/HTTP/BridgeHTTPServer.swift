@@ -12,7 +12,9 @@ public enum BridgeHTTPServer {
     ) -> some ApplicationProtocol {
         let settings = bridge.context.config.http
         let router = Router()
-        router.add(middleware: APIKeyMiddleware(apiKey: settings.apiKey?.reveal(), open: ["/healthz"]))
+        // Pictures are open: the vendor's operators open them in a browser that has no key, and
+        // their names are random UUIDs (122 bits), never a device's id.
+        router.add(middleware: APIKeyMiddleware(apiKey: settings.apiKey?.reveal(), open: ["/healthz"], openPrefixes: ["/images/"]))
         router.get("healthz") { _, _ -> Response in
             let result = await bridge.checkHealth()
             let body = try JSONCoding.encode(HealthzBody(result: result))
@@ -26,11 +28,27 @@ public enum BridgeHTTPServer {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: GatehouseMetrics.exposition())))
         }
+        router.get("images/:name") { _, context -> Response in
+            try await image(named: context.parameters.get("name") ?? "", store: bridge.context.store)
+        }
         return Application(
             router: router,
             configuration: .init(address: .hostname(settings.listen.host, port: settings.listen.port), serverName: "gatehouse"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? settings.listen.port) },
             logger: logger)
+    }
+
+    /// `/images/<uuid>.jpg`: a stored picture with its content type.
+    static func image(named name: String, store: Store) async throws -> Response {
+        let id = name.hasSuffix(".jpg") ? String(name.dropLast(4)) : name
+        guard UUID(uuidString: id) != nil, let image = try await store.images.get(id: id.lowercased()) else {
+            return Response(
+                status: .notFound, headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"error":"no such image"}"#)))
+        }
+        return Response(
+            status: .ok, headers: [.contentType: image.contentType, .cacheControl: "private, max-age=86400"],
+            body: ResponseBody(byteBuffer: ByteBuffer(data: image.data)))
     }
 
     struct HealthzBody: Encodable {
@@ -50,11 +68,15 @@ public enum BridgeHTTPServer {
 struct APIKeyMiddleware<Context: Hummingbird.RequestContext>: RouterMiddleware {
     let apiKey: String?
     let open: Set<String>
+    var openPrefixes: [String] = []
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        guard let apiKey, !open.contains(request.uri.path) else { return try await next(request, context) }
+        let path = request.uri.path
+        guard let apiKey, !open.contains(path), !openPrefixes.contains(where: { path.hasPrefix($0) }) else {
+            return try await next(request, context)
+        }
         let bearer = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
         let presented = request.headers.first { $0.name.canonicalName == "x-api-key" }?.value ?? bearer ?? ""
         guard ConstantTime.equals(presented, apiKey) else {

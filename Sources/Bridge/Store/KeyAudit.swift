@@ -82,13 +82,39 @@ public struct AdapterCursors: Sendable {
     }
 
     public func set(adapter: String, key: String, value: Data) async throws {
-        try await database.pool.write { db in
-            try db.execute(
+        try await database.pool.write { db in try set(adapter: adapter, key: key, value: value, in: db) }
+    }
+
+    /// Sets a value inside the caller's write transaction.
+    public func set(adapter: String, key: String, value: Data, in db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO adapterCursor (adapter, key, value) VALUES (?, ?, ?)
+                ON CONFLICT (adapter, key) DO UPDATE SET value = excluded.value
+                """,
+            arguments: [adapter, key, value])
+    }
+
+    public func remove(adapter: String, key: String) async throws {
+        try await database.pool.write { db in try remove(adapter: adapter, key: key, in: db) }
+    }
+
+    /// Removes a value inside the caller's write transaction.
+    public func remove(adapter: String, key: String, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM adapterCursor WHERE adapter = ? AND key = ?", arguments: [adapter, key])
+    }
+
+    /// Every value of the adapter whose key starts with `prefix`, ordered by key.
+    public func values(adapter: String, prefix: String) async throws -> [(key: String, value: Data)] {
+        try await database.pool.read { db in
+            try Row.fetchAll(
+                db,
                 sql: """
-                    INSERT INTO adapterCursor (adapter, key, value) VALUES (?, ?, ?)
-                    ON CONFLICT (adapter, key) DO UPDATE SET value = excluded.value
+                    SELECT key, value FROM adapterCursor
+                    WHERE adapter = ?1 AND substr(key, 1, length(?2)) = ?2 ORDER BY key
                     """,
-                arguments: [adapter, key, value])
+                arguments: [adapter, prefix]
+            ).map { (key: $0["key"], value: $0["value"]) }
         }
     }
 }

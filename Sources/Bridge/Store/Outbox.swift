@@ -52,6 +52,13 @@ public struct Outbox: Sendable {
         }
     }
 
+    /// Removes an entry inside the caller's write transaction; returns false if it was already gone.
+    @discardableResult
+    public func ack(id: Int64, in db: Database) throws -> Bool {
+        try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id])
+        return db.changesCount > 0
+    }
+
     /// Removes a delivered entry; returns false if it was already gone.
     @discardableResult
     public func ack(id: Int64) async throws -> Bool {
@@ -63,9 +70,11 @@ public struct Outbox: Sendable {
 
     /// Records a failed attempt: schedules the next one after `backoff(attempts)`, or moves the
     /// entry to the dead letters once it has failed `maxAttempts` times.
+    /// `deadLetterStream` files the dead letter under another stream name (e.g. one per kind of
+    /// push, so each kind's failed records can be paged through on their own).
     public func retry(
         id: Int64, error: String, backoff: @escaping @Sendable (_ attempt: Int) -> Duration,
-        maxAttempts: Int, now: Date = Date()
+        maxAttempts: Int, deadLetterStream: String? = nil, now: Date = Date()
     ) async throws -> OutboxRetryOutcome {
         let nowSeconds = now.timeIntervalSince1970
         return try await pool.write { db in
@@ -73,14 +82,8 @@ public struct Outbox: Sendable {
             else { throw StoreError.outboxEntryNotFound(id) }
             let attempts = previous + 1
             if attempts >= maxAttempts {
-                try db.execute(
-                    sql: """
-                        INSERT INTO outboxFailed (stream, key, payload, attempts, lastError, enqueuedAt, failedAt)
-                        SELECT stream, key, payload, ?, ?, enqueuedAt, ? FROM outbox WHERE id = ?
-                        """,
-                    arguments: [attempts, error, nowSeconds, id]
-                )
-                try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id])
+                try Self.moveToDeadLetters(
+                    id: id, attempts: attempts, error: error, stream: deadLetterStream, at: nowSeconds, in: db)
                 return .deadLettered
             }
             let next = nowSeconds + backoff(attempts).storeSeconds
@@ -93,14 +96,56 @@ public struct Outbox: Sendable {
     }
 
     /// Postpones an entry to `at` without counting a failed attempt (e.g. a periodic re-send).
-    public func reschedule(id: Int64, at: Date) async throws {
+    /// `resetAttempts` starts the count of consecutive failures again (the receiver did answer).
+    public func reschedule(id: Int64, at: Date, resetAttempts: Bool = false) async throws {
         try await pool.write { db in
             try db.execute(
-                sql: "UPDATE outbox SET nextAttemptAt = ?, leasedUntil = NULL WHERE id = ?",
+                sql: "UPDATE outbox SET nextAttemptAt = ?, leasedUntil = NULL"
+                    + (resetAttempts ? ", attempts = 0" : "") + " WHERE id = ?",
                 arguments: [at.timeIntervalSince1970, id]
             )
             guard db.changesCount > 0 else { throw StoreError.outboxEntryNotFound(id) }
         }
+    }
+
+    /// Moves an entry to the dead letters at once, e.g. one whose delivery is in doubt.
+    public func deadLetter(id: Int64, error: String, stream: String? = nil, now: Date = Date()) async throws {
+        try await pool.write { db in
+            guard let attempts = try Int.fetchOne(db, sql: "SELECT attempts FROM outbox WHERE id = ?", arguments: [id])
+            else { throw StoreError.outboxEntryNotFound(id) }
+            try Self.moveToDeadLetters(
+                id: id, attempts: attempts, error: error, stream: stream, at: now.timeIntervalSince1970, in: db)
+        }
+    }
+
+    /// Entries of the stream that still carry a lease: called before this process leases anything,
+    /// these are the ones a previous process was delivering when it died. Their leases are
+    /// cleared, so they are due again unless the caller dead-letters them.
+    public func takeOverLeases(stream: String) async throws -> [OutboxEntry] {
+        try await pool.write { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, stream, key, payload, attempts, enqueuedAt FROM outbox
+                    WHERE stream = ? AND leasedUntil IS NOT NULL ORDER BY id
+                    """,
+                arguments: [stream])
+            try db.execute(sql: "UPDATE outbox SET leasedUntil = NULL WHERE stream = ?", arguments: [stream])
+            return rows.map(OutboxEntry.init(row:))
+        }
+    }
+
+    private static func moveToDeadLetters(
+        id: Int64, attempts: Int, error: String, stream: String?, at seconds: Double, in db: Database
+    ) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO outboxFailed (stream, key, payload, attempts, lastError, enqueuedAt, failedAt)
+                SELECT COALESCE(?, stream), key, payload, ?, ?, enqueuedAt, ? FROM outbox WHERE id = ?
+                """,
+            arguments: [stream, attempts, error, seconds, id]
+        )
+        try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id])
     }
 
     /// Drops every pending entry of a key (e.g. superseded by a newer event); returns how many.

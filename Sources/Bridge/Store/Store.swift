@@ -18,6 +18,8 @@ public final class Store: Sendable {
     public let keyAudit: KeyAudit
     /// Per-adapter bookmarks (e.g. lock-log records already published).
     public let cursors: AdapterCursors
+    /// Pictures from field devices, served over HTTP.
+    public let images: ImageStore
 
     private let logger: Logger
 
@@ -66,6 +68,7 @@ public final class Store: Sendable {
         self.outbox = Outbox(database: database)
         self.keyAudit = KeyAudit(database: database)
         self.cursors = AdapterCursors(database: database)
+        self.images = ImageStore(database: database)
     }
 
     /// A store in a fresh temporary directory (WAL needs a real file), removed once the store and

@@ -82,6 +82,18 @@ enum StoreMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: """
+                -- Pictures field devices sent (plate photos), served at /images/<id>.jpg.
+                CREATE TABLE image (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    contentType TEXT NOT NULL,
+                    data BLOB NOT NULL,
+                    storedAt REAL NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX image_storedAt ON image(storedAt);
+                """)
+        }
         return migrator
     }
 }

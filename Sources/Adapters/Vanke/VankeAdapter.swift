@@ -1,0 +1,119 @@
+import AsyncHTTPClient
+import Bridge
+import Foundation
+import Logging
+import Synchronization
+import Topics
+
+/// Gatehouse as the parking supplier of one Vanke lot: field devices talk MQTT, the platform
+/// talks HTTP both ways. Recognitions, crossings and alarms go out from the outbox; the
+/// platform's gate commands, display texts and queries come in on the supplier endpoints.
+public final class VankeAdapter: GatehouseAdapter {
+    public let name = "vanke"
+    let settings: VankeSettings
+    private let logger: Logger
+    private let http: HTTPClient
+    private let running = Mutex<Running?>(nil)
+
+    private struct Running {
+        var tasks: [Task<Void, Never>]
+        var server: VankeSupplierServer
+        var pusher: VankePusher
+        var intake: VankeIntake
+        var client: VankePlatformClient
+    }
+
+    public init(settings: VankeSettings, logger: Logger = Logger(label: "gatehouse.adapter.vanke")) {
+        self.settings = settings
+        self.logger = logger
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, settings.pushConcurrency))
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    public func start(_ bridge: BridgeContext) async throws {
+        let client = VankePlatformClient(settings: settings, http: http, timeZone: bridge.timeZone)
+        let gates = VankeGates()
+        try await restore(gates, bridge)
+        let marks = try await bridge.store.cursors.values(adapter: name, prefix: "device.").reduce(into: [String: VankeDeviceWatch.Mark]()) {
+            if let mark = try? JSONDecoder().decode(VankeDeviceWatch.Mark.self, from: $1.value) {
+                $0[String($1.key.dropFirst("device.".count))] = mark
+            }
+        }
+        let watch = VankeDeviceWatch(settings: settings, marks: marks)
+        let pusher = VankePusher(context: bridge, settings: settings, client: client, gates: gates, logger: logger)
+        let listen = bridge.config.http.listen
+        let imageBase = (settings.imageBaseUrl ?? "http://\(listen)").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        let intake = VankeIntake(
+            context: bridge, settings: settings, gates: gates, watch: watch, pusher: pusher, imageBaseURL: imageBase,
+            logger: logger)
+        let endpoints = VankeSupplierEndpoints(context: bridge, settings: settings, gates: gates, pusher: pusher, logger: logger)
+        let server = VankeSupplierServer(settings: settings, endpoints: endpoints, timeZone: bridge.timeZone, logger: logger)
+        intake.subscribe()
+        await bridge.setAdapterState(name, .connecting, detail: settings.platformUrl)
+
+        let check = min(settings.deviceCheckInterval, settings.loopAlarmAfter) / 5
+        let watchPeriod = max(min(check, .seconds(10)), .milliseconds(50))
+        let tasks = [
+            Task { await server.run() },
+            Task { await pusher.run() },
+            Task {
+                while !Task.isCancelled {
+                    do { try await Task.sleep(for: watchPeriod) } catch { return }
+                    await intake.raiseDue()
+                }
+            },
+            Task { [settings, logger] in
+                while !Task.isCancelled {
+                    let cutoff = Date().addingTimeInterval(-settings.imageRetention.timeInterval)
+                    do { try await bridge.store.images.purge(olderThan: cutoff) } catch { logger.warning("image purge: \(error)") }
+                    do { try await Task.sleep(for: .seconds(3600)) } catch { return }
+                }
+            },
+        ]
+        running.withLock { $0 = Running(tasks: tasks, server: server, pusher: pusher, intake: intake, client: client) }
+    }
+
+    public func stop() async {
+        let state = running.withLock { $0 }
+        state?.tasks.forEach { $0.cancel() }
+        for task in state?.tasks ?? [] { await task.value }
+        try? await http.shutdown()
+    }
+
+    /// The platform's host answers HTTP, and the supplier listener is up.
+    public func healthCheck() async -> AdapterHealth {
+        guard let state = running.withLock({ $0 }) else { return AdapterHealth(healthy: false, detail: "not started") }
+        guard state.server.port != nil else { return AdapterHealth(healthy: false, detail: "supplier endpoints not listening") }
+        if let problem = await state.client.probe() {
+            return AdapterHealth(healthy: false, detail: "platform \(settings.platformUrl): \(problem)")
+        }
+        return AdapterHealth(healthy: true)
+    }
+
+    /// The supplier endpoints' port once listening (the config may ask for port 0).
+    public func supplierPort(timeout: Duration = .seconds(5)) async -> Int? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let port = running.withLock({ $0?.server.port }) { return port }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return nil
+    }
+
+    /// Gate modes and latest recognitions from the store.
+    private func restore(_ gates: VankeGates, _ bridge: BridgeContext) async throws {
+        let lot = bridge.topics.parking(settings.parkingLotId)
+        for (topic, payload) in try await bridge.store.retained.all(matching: lot.gatesPrefix) {
+            guard topic.hasSuffix("/mode"), let mode = try? JSONDecoder().decode(GateMode.self, from: payload) else { continue }
+            let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
+            await gates.setMode(TopicID.decode(String(levels[levels.count - 2])), mode.mode)
+        }
+        for (key, value) in try await bridge.store.cursors.values(adapter: name, prefix: "latest.") {
+            if let latest = try? JSONDecoder().decode(VankeGates.Recognition.self, from: value) {
+                await gates.restoreLatest(String(key.dropFirst("latest.".count)), latest)
+            }
+        }
+    }
+}

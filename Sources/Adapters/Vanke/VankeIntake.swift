@@ -1,0 +1,226 @@
+import Bridge
+import Foundation
+import GRDB
+import Logging
+import Topics
+
+/// What field devices publish for the lot, turned into stored pushes and gate knowledge. Every
+/// event is in the store before anything else happens, so a crash after receipt loses nothing.
+/// Bad payloads are refused with a log line naming the field (it reaches `bridge/log`).
+struct VankeIntake: Sendable {
+    let context: BridgeContext
+    let settings: VankeSettings
+    let gates: VankeGates
+    let watch: VankeDeviceWatch
+    let pusher: VankePusher
+    let imageBaseURL: String
+    let logger: Logger
+
+    var topics: ParkingTopics { context.topics.parking(settings.parkingLotId) }
+    var clock: VankeTime { VankeTime(timeZone: context.timeZone) }
+
+    func subscribe() {
+        context.subscribe(topics.recognitionFilter) { await recognition($0) }
+        context.subscribe(topics.crossingFilter) { await crossing($0) }
+        context.subscribe(topics.loopFilter) { await loop($0) }
+        context.subscribe(topics.placeFilter) { await place($0) }
+        context.subscribe(topics.deviceAvailabilityFilter) { await availability($0) }
+        context.subscribe(topics.deviceAlarmFilter) { await alarm($0) }
+    }
+
+    // MARK: gates
+
+    func recognition(_ message: MQTTMessage) async {
+        guard let gate = level(message, fromEnd: 1), let fields = event(GateRecognition.self, message) else { return }
+        do {
+            try check(uuid: fields.uuid)
+            if let reliability = fields.reliability, !(0...100).contains(reliability) {
+                throw GatehouseError.invalidRequest(field: "reliability", problem: "expected a percentage 0–100, got \(reliability)")
+            }
+            let at = try time(fields.recognizedAt, field: "recognizedAt")
+            let picture = try fields.image.map(decodePicture)
+            let imageID = picture.map { _ in UUID().uuidString.lowercased() }
+            let url = fields.imageUrl ?? imageID.map { "\(imageBaseURL)/images/\($0).jpg" } ?? ""
+            let job = VankePushJob(
+                kind: .recognition, deviceNo: gate, uuid: fields.uuid, plate: fields.plate,
+                color: (fields.color ?? .other).rawValue, at: clock.format(at), image: url, reliability: fields.reliability)
+            let current = VankeGates.Recognition(uuid: fields.uuid, plate: fields.plate)
+            let superseded = await gates.recognized(gate, current)
+            try await context.store.pool.write { db in
+                if let picture, let imageID {
+                    try context.store.images.put(id: imageID, contentType: "image/jpeg", data: picture, in: db)
+                }
+                if let superseded { try context.store.outbox.ack(id: superseded, in: db) }
+                try context.store.outbox.enqueue(
+                    stream: VankeStreams.gate, key: gate, payload: JSONEncoder().encode(job), in: db)
+                try context.store.cursors.set(
+                    adapter: "vanke", key: "latest.\(gate)", value: JSONEncoder().encode(current), in: db)
+            }
+            if await gates.mode(gate) == .alwaysOpen {
+                pusher.publishDecision(gate, GateDecision(uuid: fields.uuid, open: true, by: .alwaysOpen))
+            }
+            pusher.wake()
+        } catch {
+            refuse(message, error)
+        }
+    }
+
+    func crossing(_ message: MQTTMessage) async {
+        guard let gate = level(message, fromEnd: 1), let fields = event(GateCrossing.self, message) else { return }
+        do {
+            try check(uuid: fields.uuid)
+            let at = try time(fields.crossedAt, field: "crossedAt")
+            let job = VankePushJob(
+                kind: .crossing, deviceNo: gate, uuid: fields.uuid, plate: fields.plate,
+                color: (fields.color ?? .other).rawValue, at: clock.format(at))
+            let superseded = await gates.crossed(gate)
+            try await context.store.pool.write { db in
+                if let superseded { try context.store.outbox.ack(id: superseded, in: db) }
+                try context.store.outbox.enqueue(
+                    stream: VankeStreams.gate, key: gate, payload: JSONEncoder().encode(job), in: db)
+                try context.store.cursors.remove(adapter: "vanke", key: "latest.\(gate)", in: db)
+            }
+            pusher.wake()
+        } catch {
+            refuse(message, error)
+        }
+    }
+
+    func loop(_ message: MQTTMessage) async {
+        guard let gate = level(message, fromEnd: 1), !message.payload.isEmpty else { return }
+        do {
+            let fields = try RequestDecoder.decode(GateLoop.self, from: message.payload)
+            let since = try time(fields.since, field: "since")
+            await watch.loop(gate, occupied: fields.occupied, since: since)
+            if let superseded = await gates.loop(gate, occupied: fields.occupied) {
+                try await context.store.outbox.ack(id: superseded)
+            }
+        } catch {
+            refuse(message, error)
+        }
+    }
+
+    // MARK: places and devices
+
+    func place(_ message: MQTTMessage) async {
+        guard let place = level(message, fromEnd: 0) else { return }
+        do {
+            guard !message.payload.isEmpty else {
+                try await context.store.cursors.remove(adapter: "vanke", key: "place.\(place)")
+                return
+            }
+            let fields = try RequestDecoder.decode(PlaceState.self, from: message.payload)
+            try await context.store.cursors.set(adapter: "vanke", key: "place.\(place)", value: JSONEncoder().encode(fields))
+        } catch {
+            refuse(message, error)
+        }
+    }
+
+    func availability(_ message: MQTTMessage) async {
+        guard let device = level(message, fromEnd: 1), !message.payload.isEmpty else { return }
+        do {
+            let fields = try RequestDecoder.decode(BridgeState.self, from: message.payload)
+            let key = "device.\(device)"
+            if let mark = await watch.availability(device, online: fields.state == .online, now: Date()) {
+                try await context.store.cursors.set(adapter: "vanke", key: key, value: JSONEncoder().encode(mark))
+            } else {
+                try await context.store.cursors.remove(adapter: "vanke", key: key)
+            }
+        } catch {
+            refuse(message, error)
+        }
+    }
+
+    func alarm(_ message: MQTTMessage) async {
+        guard let device = level(message, fromEnd: 1), let fields = event(DeviceAlarm.self, message) else { return }
+        do {
+            guard fields.code.count == 4, fields.code.allSatisfy(\.isASCII), Int(fields.code) != nil else {
+                throw GatehouseError.invalidRequest(field: "code", problem: "expected a 4-digit abnormal code such as 1401")
+            }
+            let template = "\(VankeDeviceWatch.lane(settings.device(device)))的\(settings.device(device).kind.chineseName)【\(device)】报警"
+            try await enqueueAbnormal(
+                VankePushJob(kind: .abnormal, deviceNo: device, abnormalCode: fields.code, message: fields.message ?? template))
+        } catch {
+            refuse(message, error)
+        }
+    }
+
+    /// The watch's periodic alarms (device offline too long, loop occupied too long).
+    func raiseDue() async {
+        let (jobs, marks) = await watch.due(now: Date())
+        do {
+            for (device, mark) in marks {
+                try await context.store.cursors.set(adapter: "vanke", key: "device.\(device)", value: JSONEncoder().encode(mark))
+            }
+            for job in jobs {
+                logger.warning("abnormal \(job.abnormalCode ?? "?"): \(job.message ?? "")")
+                try await enqueueAbnormal(job)
+            }
+        } catch {
+            logger.error("cannot store a device alarm: \(error)")
+        }
+    }
+
+    func enqueueAbnormal(_ job: VankePushJob) async throws {
+        try await context.store.outbox.enqueue(
+            stream: VankeStreams.abnormal, key: job.deviceNo ?? "-", payload: JSONEncoder().encode(job))
+        pusher.wake()
+    }
+
+    // MARK: helpers
+
+    /// The decoded id `fromEnd` levels before the last (0: the last level itself).
+    private func level(_ message: MQTTMessage, fromEnd: Int) -> String? {
+        let levels = message.topic.split(separator: "/", omittingEmptySubsequences: false)
+        guard levels.count > fromEnd else { return nil }
+        return TopicID.decode(String(levels[levels.count - 1 - fromEnd]))
+    }
+
+    /// An event payload, or nil (logged) when it is retained, empty or malformed. A retained event
+    /// would be pushed again on every reconnect, so it is refused like a retained command.
+    private func event<T: Decodable>(_ type: T.Type, _ message: MQTTMessage) -> T? {
+        guard !message.payload.isEmpty else { return nil }
+        if message.retain {
+            logger.warning("refused a retained event on \(message.topic): events are never replayed")
+            return nil
+        }
+        do {
+            return try RequestDecoder.decode(type, from: message.payload)
+        } catch {
+            refuse(message, error)
+            return nil
+        }
+    }
+
+    private func refuse(_ message: MQTTMessage, _ error: any Error) {
+        let text = (error as? GatehouseError)?.message ?? "\(error)"
+        logger.warning("refused \(message.topic): \(text)")
+    }
+
+    private func check(uuid: String) throws {
+        guard !uuid.isEmpty, uuid.count <= 64 else {
+            throw GatehouseError.invalidRequest(field: "uuid", problem: "expected 1–64 characters")
+        }
+    }
+
+    private func time(_ text: String?, field: String) throws -> Date {
+        guard let text else { return Date() }
+        guard let date = Timestamp.parseRFC3339(text) else {
+            throw GatehouseError.invalidRequest(field: field, problem: "expected an RFC 3339 time, got \"\(text)\"")
+        }
+        return date
+    }
+
+    private func decodePicture(_ base64: String) throws -> Data {
+        guard let data = Data(base64Encoded: base64, options: .ignoreUnknownCharacters) else {
+            throw GatehouseError.invalidRequest(field: "image", problem: "not base64")
+        }
+        guard data.count <= settings.maxImageBytes else {
+            throw GatehouseError.invalidRequest(field: "image", problem: "\(data.count) bytes, over the \(settings.maxImageBytes)-byte limit")
+        }
+        guard data.starts(with: [0xFF, 0xD8, 0xFF]) else {
+            throw GatehouseError.invalidRequest(field: "image", problem: "not a JPEG picture")
+        }
+        return data
+    }
+}

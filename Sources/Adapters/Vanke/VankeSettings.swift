@@ -1,0 +1,115 @@
+import Bridge
+import Foundation
+
+/// The `adapters.vanke` section: Gatehouse as the parking supplier of one lot.
+public struct VankeSettings: Sendable {
+    /// What a field device is, which picks its abnormal code (spec 异常报警编号).
+    public enum DeviceKind: String, Sendable, CaseIterable, Codable {
+        case display, recognizer, barrier, other
+
+        /// 1101 viewer, 1201 sense, 1301 barrier, 1401 other.
+        var abnormalCode: String {
+            switch self {
+            case .display: "1101"
+            case .recognizer: "1201"
+            case .barrier: "1301"
+            case .other: "1401"
+            }
+        }
+
+        /// The device's name in the spec's message templates.
+        var chineseName: String {
+            switch self {
+            case .display: "显示屏"
+            case .recognizer: "车牌识别器"
+            case .barrier: "栏杆机"
+            case .other: "设备"
+            }
+        }
+    }
+
+    public struct Device: Sendable, Equatable {
+        public var deviceNo: String
+        public var kind: DeviceKind
+        /// The lane as the templates name it, e.g. `东二门01道`.
+        public var lane: String
+        public init(deviceNo: String, kind: DeviceKind, lane: String) {
+            self.deviceNo = deviceNo
+            self.kind = kind
+            self.lane = lane
+        }
+    }
+
+    /// Where receivePlateNumber, receiveCrossGate and receiveAbnormal are POSTed.
+    public var platformUrl = "http://127.0.0.1:8093"
+    public var appId = ""
+    public var appSecret = Secret("")
+    public var parkingLotId = ""
+    /// The supplier endpoints' listener.
+    public var listen = ConfigHostPort(host: "127.0.0.1", port: 8094)
+    /// One push attempt.
+    public var timeout: Duration = .seconds(5)
+    /// Consecutive failed attempts (network, timeout, unreadable answer) before a push is a failed record.
+    public var retries = 5
+    /// First retry delay; doubled per attempt up to `retryDelayMax`.
+    public var retryDelay: Duration = .milliseconds(500)
+    public var retryDelayMax: Duration = .seconds(10)
+    /// How often a refused recognition is sent again while the vehicle waits.
+    public var repollInterval: Duration = .seconds(2)
+    /// How long a refused recognition is sent again at most.
+    public var repollFor: Duration = .seconds(600)
+    /// Incoming requests whose `time` is further from our clock are refused.
+    public var timeWindow: Duration = .seconds(300)
+    /// A device offline for longer than this raises its abnormal code.
+    public var deviceCheckInterval: Duration = .seconds(300)
+    /// A loop occupied for longer than this raises 1401.
+    public var loopAlarmAfter: Duration = .seconds(30)
+    /// Base of the picture URLs pushed to the platform; default `http://<http.listen>`.
+    public var imageBaseUrl: String?
+    public var maxImageBytes = 2 << 20
+    /// How long stored pictures are kept.
+    public var imageRetention: Duration = .seconds(7 * 86_400)
+    /// Pushes in flight at once (one per gate at most: a gate's pushes stay in order).
+    public var pushConcurrency = 64
+    public var devices: [Device] = []
+
+    public init() {}
+
+    public init(section: ConfigSection) {
+        _ = section.bool("enabled", default: true)
+        platformUrl = section.string("platformUrl", default: platformUrl)
+        if URL(string: platformUrl)?.host == nil { section.report("expected an http:// or https:// URL", key: "platformUrl") }
+        appId = section.requiredString("appId")
+        appSecret = section.requiredSecret("appSecret")
+        parkingLotId = section.requiredString("parkingLotId")
+        listen = section.hostPort("listen", default: listen)
+        timeout = section.duration("timeout", default: timeout, range: .milliseconds(10)...(.seconds(120)))
+        retries = section.int("retries", default: retries, range: 1...100)
+        retryDelay = section.duration("retryDelay", default: retryDelay)
+        retryDelayMax = section.duration("retryDelayMax", default: retryDelayMax)
+        repollInterval = section.duration("repollInterval", default: repollInterval, range: .milliseconds(100)...(.seconds(3600)))
+        repollFor = section.duration("repollFor", default: repollFor)
+        timeWindow = section.duration("timeWindow", default: timeWindow)
+        deviceCheckInterval = section.duration("deviceCheckInterval", default: deviceCheckInterval)
+        loopAlarmAfter = section.duration("loopAlarmAfter", default: loopAlarmAfter)
+        imageBaseUrl = section.optionalString("imageBaseUrl")
+        maxImageBytes = section.int("maxImageBytes", default: maxImageBytes, range: 1024...(64 << 20))
+        imageRetention = section.duration("imageRetention", default: imageRetention)
+        pushConcurrency = section.int("pushConcurrency", default: pushConcurrency, range: 1...1024)
+        devices = section.sectionList("devices").map { device in
+            Device(
+                deviceNo: device.requiredString("deviceNo"), kind: device.enumValue("kind", default: .other),
+                lane: device.string("lane", default: ""))
+        }
+    }
+
+    func device(_ deviceNo: String) -> Device {
+        devices.first { $0.deviceNo == deviceNo } ?? Device(deviceNo: deviceNo, kind: .other, lane: "")
+    }
+
+    /// Back-off before attempt `attempt + 1`.
+    func backoff(_ attempt: Int) -> Duration {
+        let factor = Double(1 << min(max(attempt - 1, 0), 20))
+        return min(retryDelay * factor, retryDelayMax)
+    }
+}

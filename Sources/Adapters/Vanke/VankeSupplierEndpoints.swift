@@ -1,0 +1,143 @@
+import Bridge
+import Foundation
+import Logging
+import Topics
+
+/// The supplier endpoints the platform calls (供应商提供接口), after the signature was checked.
+/// Each returns the answer's members besides respCode, or throws a refusal.
+struct VankeSupplierEndpoints: Sendable {
+    let context: BridgeContext
+    let settings: VankeSettings
+    let gates: VankeGates
+    let pusher: VankePusher
+    let logger: Logger
+
+    var topics: ParkingTopics { context.topics.parking(settings.parkingLotId) }
+    var clock: VankeTime { VankeTime(timeZone: context.timeZone) }
+    var now: String { Timestamp.rfc3339(Date(), in: context.timeZone) }
+
+    /// The three "(忽略)" queries: answered, but not served.
+    static let ignored: Set = ["queryInOutRecord", "queryInOutPayRecord", "queryPrePayRecord"]
+    static let served: Set = [
+        "receiveOpenGate", "receiveShowMsg", "queryPlaceStatus", "queryUnPushCrossInfo", "queryUnPushRecognitionInfo",
+        "checkConnect",
+    ]
+
+    func answer(_ endpoint: String, _ fields: VankeRequestFields) async throws -> [String: JSONValue] {
+        switch endpoint {
+        case "receiveOpenGate": return try await openGate(fields)
+        case "receiveShowMsg": return try await showMessage(fields)
+        case "queryPlaceStatus": return try await placeStatus(fields)
+        case "queryUnPushCrossInfo": return try await unpushed(fields, stream: VankeStreams.failedCrossings)
+        case "queryUnPushRecognitionInfo": return try await unpushed(fields, stream: VankeStreams.failedRecognitions)
+        case "checkConnect":
+            await pusher.platformAnswered()
+            return [:]
+        default: throw VankeRefusal("not supported")
+        }
+    }
+
+    /// openMode 0 always open, 1 restore one-car-one-lift (both retained modes); 2 normal (open when
+    /// the plate matches the gate's latest recognition; an empty plate acts as force); 3 force.
+    private func openGate(_ fields: VankeRequestFields) async throws -> [String: JSONValue] {
+        let gate = try fields.string("deviceNo")
+        let plate = try fields.optionalString("plateNumber")?.trimmingCharacters(in: .whitespaces)
+        let mode = try fields.string("openMode")
+        let gateTopics = topics.gate(gate)
+        switch mode {
+        case "0", "1":
+            let next: GateMode.Mode = mode == "0" ? .alwaysOpen : .normal
+            await gates.setMode(gate, next)
+            try await context.publishState(gateTopics.mode, GateMode(next))
+        case "2" where plate?.isEmpty == false:
+            guard let latest = await gates.latest(gate) else {
+                throw VankeRefusal("plate mismatch: no vehicle is recognised at gate \(gate)")
+            }
+            guard Self.samePlate(latest.plate, plate ?? "") else { throw VankeRefusal("plate mismatch") }
+            try await open(gate, GateCommand(mode: .normal, plate: plate, requestedAt: now))
+        case "2", "3":
+            try await open(gate, GateCommand(mode: .force, plate: plate?.isEmpty == false ? plate : nil, requestedAt: now))
+        default:
+            throw VankeRefusal("field 'openMode': expected 0, 1, 2 or 3, got \"\(mode)\"")
+        }
+        return [:]
+    }
+
+    private func open(_ gate: String, _ command: GateCommand) async throws {
+        if let resending = await gates.opened(gate) { try await context.store.outbox.ack(id: resending) }
+        try context.publishEvent(topics.gate(gate).command, command)
+    }
+
+    private func showMessage(_ fields: VankeRequestFields) async throws -> [String: JSONValue] {
+        let device = try fields.string("deviceNo")
+        let lines = try VankeDisplayMessage.lines(fields.members["msg"])
+        try await context.publishState(topics.display(device), DisplayContent(lines: lines, at: now))
+        return [:]
+    }
+
+    /// From the places' last known states, ordered by placeNo.
+    private func placeStatus(_ fields: VankeRequestFields) async throws -> [String: JSONValue] {
+        let (size, page) = try fields.paging()
+        let wanted = try fields.optionalString("placeStatus")
+        if let wanted, Self.wireStatus.values.contains(wanted) == false {
+            throw VankeRefusal("field 'placeStatus': expected vacancy, occupy or unusual, got \"\(wanted)\"")
+        }
+        let placeNo = try fields.optionalString("placeNo")
+        var rows: [JSONValue] = []
+        for (key, value) in try await context.store.cursors.values(adapter: "vanke", prefix: "place.") {
+            let number = String(key.dropFirst("place.".count))
+            guard let state = try? JSONDecoder().decode(PlaceState.self, from: value) else { continue }
+            let status = Self.wireStatus[state.status] ?? "unusual"
+            if let wanted, wanted != status { continue }
+            if let placeNo, placeNo != number { continue }
+            var row: [String: JSONValue] = ["placeNo": .string(number), "placeStatus": .string(status)]
+            if let plate = state.plate { row["plateNumber"] = .string(plate) }
+            if let image = state.image { row["image"] = .string(image) }
+            rows.append(.object(row))
+        }
+        return Self.page(rows, size: size, page: page)
+    }
+
+    /// Failed pushes received within [beginTime, endTime] (both included; endTime defaults to
+    /// now), oldest first, so pages stay stable while new failures are appended.
+    private func unpushed(_ fields: VankeRequestFields, stream: String) async throws -> [String: JSONValue] {
+        let (size, page) = try fields.paging()
+        let begin = try fields.time("beginTime", clock)
+        let end = try fields.optionalTime("endTime", clock) ?? Date()
+        guard begin <= end else { throw VankeRefusal("field 'beginTime': after endTime") }
+        // Whole seconds on the wire: include the whole end second.
+        let through = end.addingTimeInterval(0.999)
+        let outbox = context.store.outbox
+        let total = try await outbox.deadLetterCount(stream: stream, from: begin, to: through)
+        let letters = try await outbox.deadLetters(stream: stream, from: begin, to: through, limit: size, offset: (page - 1) * size)
+        let rows: [JSONValue] = letters.compactMap { letter in
+            guard let job = try? JSONDecoder().decode(VankePushJob.self, from: letter.payload) else { return nil }
+            var row: [String: JSONValue] = [
+                "uuid": .string(job.uuid ?? ""), "deviceNo": .string(job.deviceNo ?? ""),
+                "plateNumber": .string(job.plate ?? ""), "color": .string(job.color ?? "other"),
+            ]
+            if job.kind == .crossing {
+                row["crossTime"] = .string(job.at ?? "")
+            } else {
+                row["recognitionTime"] = .string(job.at ?? "")
+                row["image"] = .string(job.image ?? "")
+            }
+            return .object(row)
+        }
+        return ["total": .int(Int64(total)), "pageSize": .int(Int64(size)), "currentPage": .int(Int64(page)), "data": .array(rows)]
+    }
+
+    static let wireStatus: [PlaceState.Status: String] = [.vacant: "vacancy", .occupied: "occupy", .abnormal: "unusual"]
+
+    static func page(_ rows: [JSONValue], size: Int, page: Int) -> [String: JSONValue] {
+        let start = min((page - 1) * size, rows.count)
+        let slice = Array(rows[start..<min(start + size, rows.count)])
+        return ["total": .int(Int64(rows.count)), "pageSize": .int(Int64(size)), "currentPage": .int(Int64(page)), "data": .array(slice)]
+    }
+
+    /// Plates compare without spaces and case (`闽 D782WY` is `闽D782WY`).
+    static func samePlate(_ a: String, _ b: String) -> Bool {
+        func normal(_ s: String) -> String { s.filter { !$0.isWhitespace }.uppercased() }
+        return normal(a) == normal(b)
+    }
+}
