@@ -25,6 +25,8 @@ struct VankeCrashTests {
             "GATEHOUSE_ADAPTERS_VANKE_PARKING_LOT_ID": "lot-9",
             "GATEHOUSE_ADAPTERS_VANKE_LISTEN": "127.0.0.1:0",
             "GATEHOUSE_ADAPTERS_VANKE_PUSH_CONCURRENCY": "16",
+            // The platform hangs until every crossing is stored: no attempt may time out meanwhile.
+            "GATEHOUSE_ADAPTERS_VANKE_TIMEOUT": "60s",
         ]
     }
 
@@ -36,9 +38,11 @@ struct VankeCrashTests {
         let base = "vk-\(UUID().uuidString.prefix(8).lowercased())"
         let storePath = TestFiles.directory("vanke-crash").appendingPathComponent("gatehouse.sqlite").path
         let env = environment(broker: TestBroker.shared.port, base: base, store: storePath, platform: platformPort)
-        let watcher = try await MessageCollector(port: TestBroker.shared.port, filters: ["\(base)/bridge/state"])
+        let watcher = try await MessageCollector(port: TestBroker.shared.port, filters: ["\(base)/bridge/adapters/vanke"])
         var gatehouse = try GatehouseProcess(["run"], environment: env)
-        _ = try await watcher.next(on: "\(base)/bridge/state", timeout: .seconds(30))
+        // The adapter publishes its state after subscribing, on the same connection: once it shows,
+        // its subscriptions are active and no crossing published now can miss them.
+        _ = try await watcher.next(on: "\(base)/bridge/adapters/vanke", timeout: .seconds(30))
         let publisher = try await MessageCollector(port: TestBroker.shared.port, filters: [])
         let parking = TopicTree(base: base).parking("lot-9")
         let uuids = (0..<1000).map { "cross-\($0)" }

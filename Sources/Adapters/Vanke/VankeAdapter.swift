@@ -16,7 +16,10 @@ public final class VankeAdapter: GatehouseAdapter {
     private let running = Mutex<Running?>(nil)
 
     private struct Running {
+        /// Listener, watch and purge: cancelled on stop.
         var tasks: [Task<Void, Never>]
+        /// The pusher: finished on stop, so pushes in flight get their answers.
+        var pushing: Task<Void, Never>
         var server: VankeSupplierServer
         var pusher: VankePusher
         var intake: VankeIntake
@@ -55,9 +58,9 @@ public final class VankeAdapter: GatehouseAdapter {
 
         let check = min(settings.deviceCheckInterval, settings.loopAlarmAfter) / 5
         let watchPeriod = max(min(check, .seconds(10)), .milliseconds(50))
+        let pushing = Task { await pusher.run() }
         let tasks = [
             Task { await server.run() },
-            Task { await pusher.run() },
             Task {
                 while !Task.isCancelled {
                     do { try await Task.sleep(for: watchPeriod) } catch { return }
@@ -72,13 +75,15 @@ public final class VankeAdapter: GatehouseAdapter {
                 }
             },
         ]
-        running.withLock { $0 = Running(tasks: tasks, server: server, pusher: pusher, intake: intake, client: client) }
+        running.withLock { $0 = Running(tasks: tasks, pushing: pushing, server: server, pusher: pusher, intake: intake, client: client) }
     }
 
     public func stop() async {
         let state = running.withLock { $0 }
         state?.tasks.forEach { $0.cancel() }
+        state?.pusher.finish()
         for task in state?.tasks ?? [] { await task.value }
+        await state?.pushing.value
         try? await http.shutdown()
     }
 

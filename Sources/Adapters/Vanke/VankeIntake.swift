@@ -20,12 +20,13 @@ struct VankeIntake: Sendable {
     var clock: VankeTime { VankeTime(timeZone: context.timeZone) }
 
     func subscribe() {
-        context.subscribe(topics.recognitionFilter) { await recognition($0) }
-        context.subscribe(topics.crossingFilter) { await crossing($0) }
+        // Events keep their retain flag, so a retained one is refused also when it arrives live.
+        context.subscribe(topics.recognitionFilter, retainAsPublished: true) { await recognition($0) }
+        context.subscribe(topics.crossingFilter, retainAsPublished: true) { await crossing($0) }
         context.subscribe(topics.loopFilter) { await loop($0) }
         context.subscribe(topics.placeFilter) { await place($0) }
         context.subscribe(topics.deviceAvailabilityFilter) { await availability($0) }
-        context.subscribe(topics.deviceAlarmFilter) { await alarm($0) }
+        context.subscribe(topics.deviceAlarmFilter, retainAsPublished: true) { await alarm($0) }
     }
 
     // MARK: gates

@@ -16,6 +16,7 @@ final class VankePusher: Sendable {
     private let wakeups: AsyncStream<Void>
     private let wakeup: AsyncStream<Void>.Continuation
     private let inFlight = Mutex(0)
+    private let finishing = Mutex(false)
     /// Set when an abnormal push became a failed record: re-sent once the platform answers again.
     private let abnormalsWaiting = Mutex(false)
 
@@ -31,6 +32,14 @@ final class VankePusher: Sendable {
     /// Something was enqueued or became due.
     func wake() { wakeup.yield() }
 
+    /// Stops leasing; `run` returns once the pushes in flight have their answers (each is bounded
+    /// by `timeout`). Not cancelling them keeps their outcome recorded, so a clean stop leaves no
+    /// push in doubt.
+    func finish() {
+        finishing.withLock { $0 = true }
+        wakeup.finish()
+    }
+
     func run() async {
         await takeOver()
         // Re-sends and back-offs come due without an event: look again on a short tick.
@@ -44,7 +53,6 @@ final class VankePusher: Sendable {
         defer { ticker.cancel() }
         await withDiscardingTaskGroup { group in
             for await _ in wakeups {
-                if Task.isCancelled { break }
                 for entry in await leaseDue() {
                     group.addTask { [self] in
                         await deliver(entry)
@@ -53,7 +61,6 @@ final class VankePusher: Sendable {
                     }
                 }
             }
-            group.cancelAll()
         }
     }
 
@@ -73,7 +80,7 @@ final class VankePusher: Sendable {
 
     private func leaseDue() async -> [OutboxEntry] {
         let free = settings.pushConcurrency - inFlight.withLock { $0 }
-        guard free > 0 else { return [] }
+        guard free > 0, !finishing.withLock({ $0 }) else { return [] }
         let leaseFor = settings.timeout * 2 + .seconds(5)
         do {
             var entries = try await context.store.outbox.lease(stream: VankeStreams.gate, limit: free, leaseFor: leaseFor)

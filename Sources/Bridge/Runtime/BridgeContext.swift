@@ -38,10 +38,14 @@ public final class BridgeContext: Sendable {
             retainAsPublished: true)
     }
 
-    /// Receives every message on `filter`, in order.
-    public func subscribe(_ filter: String, qos: MQTTQoS = .atLeastOnce, _ handler: @escaping MessageDispatcher.Handler) {
+    /// Receives every message on `filter`, in order. `retainAsPublished` keeps the retain flag of
+    /// live messages (MQTT 5), so a handler of events can refuse retained ones as they arrive.
+    public func subscribe(
+        _ filter: String, qos: MQTTQoS = .atLeastOnce, retainAsPublished: Bool = false,
+        _ handler: @escaping MessageDispatcher.Handler
+    ) {
         dispatcher.on(filter, handler)
-        mqtt.subscribe(filter, qos: qos)
+        mqtt.subscribe(filter, qos: qos, retainAsPublished: retainAsPublished)
     }
 
     /// Publishes a retained state when it differs from the last one, and remembers it in the store so

@@ -10,7 +10,7 @@ import Topics
 struct VankeDeviceTests {
     @Test("a device offline longer than the interval raises its code once, with the spec's message; back online, no repeat")
     func offlineOnce() async throws {
-        let h = try await VankeHarness.start { $0.deviceCheckInterval = .milliseconds(400) }
+        let h = try await VankeHarness.start(settings: { $0.deviceCheckInterval = .milliseconds(400) })
         let availability = h.parking.device("DWWE10232").availability
         try h.client.publish(availability, #"{"state":"offline"}"#, retain: true)
         let alarm = try #require(try await h.platform.waitForPushes("receiveAbnormal", count: 1).first)
@@ -28,7 +28,7 @@ struct VankeDeviceTests {
 
     @Test("a recognizer offline raises 1201; a device back before the interval raises nothing")
     func recognizerAndBlip() async throws {
-        let h = try await VankeHarness.start { $0.deviceCheckInterval = .milliseconds(600) }
+        let h = try await VankeHarness.start(settings: { $0.deviceCheckInterval = .milliseconds(600) })
         let camera = h.parking.device("CAM-01").availability
         let display = h.parking.device("DWWE10232").availability
         try h.client.publish(display, #"{"state":"offline"}"#, retain: true)
@@ -46,7 +46,7 @@ struct VankeDeviceTests {
 
     @Test("a loop occupied longer than loopAlarmAfter raises 1401 once")
     func loopTooLong() async throws {
-        let h = try await VankeHarness.start { $0.loopAlarmAfter = .milliseconds(300) }
+        let h = try await VankeHarness.start(settings: { $0.loopAlarmAfter = .milliseconds(300) })
         try h.client.publish(h.parking.gate("CAM-01").loop, #"{"occupied":true}"#, retain: true)
         let alarm = try #require(try await h.platform.waitForPushes("receiveAbnormal", count: 1).first)
         #expect(alarm.fields["abnormalCode"] == "1401")

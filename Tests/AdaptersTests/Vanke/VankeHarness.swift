@@ -22,8 +22,8 @@ final class VankeHarness: Sendable {
     var parking: ParkingTopics { running.bridge.context.topics.parking(Self.lot) }
 
     static func start(
-        withHTTP: Bool = false, settings configure: (inout VankeSettings) -> Void = { _ in },
-        platform setUp: (VankePlatformSimulator) -> Void = { _ in }
+        withHTTP: Bool = false, platform setUp: (VankePlatformSimulator) -> Void = { _ in },
+        settings configure: (inout VankeSettings) -> Void = { _ in }
     ) async throws -> VankeHarness {
         let platform = VankePlatformSimulator(appId: appId, appSecret: secret, parkingLotId: lot, timeZone: zone)
         setUp(platform)
@@ -87,6 +87,29 @@ final class VankeHarness: Sendable {
     {
         let answer = try await platform.callSupplier(supplierURL, endpoint, fields: fields, credentials: credentials)
         return try JSONValue.parse(answer.body)
+    }
+
+    /// What a newcomer receives on `topic`: proves the broker holds it retained.
+    func retained(_ topic: String) async throws -> JSONValue {
+        let late = try await MessageCollector(port: TestBroker.shared.port, filters: [topic])
+        defer { Task { await late.stop() } }
+        let message = try await late.next(on: topic)
+        guard message.retain else { throw TestFailure("\(topic) is not retained") }
+        return try JSONValue.parse(message.payload)
+    }
+
+    /// Calls the endpoint until `done` holds for its answer, failing loudly after `timeout`.
+    func call(
+        _ endpoint: String, _ fields: [String: VankeValue] = [:], timeout: Duration = .seconds(15),
+        until done: (JSONValue) -> Bool
+    ) async throws -> JSONValue {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let answer = try await call(endpoint, fields)
+            if done(answer) { return answer }
+            guard ContinuousClock.now < deadline else { throw TestFailure("\(endpoint) never answered as expected: \(answer)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     func stop() async {

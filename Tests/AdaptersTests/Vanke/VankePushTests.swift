@@ -1,6 +1,8 @@
 import Adapters
+import AsyncHTTPClient
 import Bridge
 import Foundation
+import NIOCore
 import Simulators
 import TestSupport
 import Testing
@@ -107,10 +109,7 @@ struct VankePushTests {
         let h = try await VankeHarness.start { $0.setFault(.httpStatus(500)) }
         let before = VankeTestTime.format(Date().addingTimeInterval(-60))
         try h.cross("CAM-01", uuid: "c-6", plate: "粤B00006")
-        let answer = try await eventually {
-            let answer = try await h.call("queryUnPushCrossInfo", ["beginTime": .string(before)])
-            return answer["total"] == 1 ? answer : nil
-        }
+        let answer = try await h.call("queryUnPushCrossInfo", ["beginTime": .string(before)]) { $0["total"] == 1 }
         let row = try #require(answer["data"]?[0])
         #expect(row["uuid"] == "c-6")
         #expect(row["crossTime"]?.stringValue?.count == 17)
@@ -125,7 +124,7 @@ struct VankePushTests {
         let port = try #require(h.platform.port)
         await h.platform.stop()
         try h.client.publish(h.parking.device("BAR-01").alarm, #"{"code":"1301","message":"栏杆机故障"}"#)
-        _ = try await eventually { h.log.text.contains("re-sent when the platform answers") ? true : nil }
+        try await eventually { h.log.text.contains("re-sent when the platform answers") }
         _ = try await h.platform.start(port: port)
         #expect(h.platform.abnormals.isEmpty)
         // The platform shows it is back by calling checkConnect.
@@ -161,9 +160,8 @@ struct VankePushTests {
     func alwaysOpen() async throws {
         let h = try await VankeHarness.start { $0.deny(plate: "粤B00007") }
         #expect(try await h.call("receiveOpenGate", ["deviceNo": "CAM-01", "openMode": "0"])["respCode"] == "0")
-        let mode = try await h.client.next(on: h.parking.gate("CAM-01").mode)
-        #expect(mode.retain)
-        #expect(try JSONValue.parse(mode.payload) == ["mode": "always-open"])
+        _ = try await h.client.next(on: h.parking.gate("CAM-01").mode)
+        #expect(try await h.retained(h.parking.gate("CAM-01").mode) == ["mode": "always-open"])
         let mark = h.client.mark()
         try h.recognize("CAM-01", uuid: "r-7", plate: "粤B00007")
         #expect(try await h.decision("CAM-01", after: mark) == ["uuid": "r-7", "open": true, "by": "always-open"])
@@ -179,7 +177,7 @@ struct VankePushTests {
         let h = try await VankeHarness.start { $0.setFault(.slow(.milliseconds(300))) }
         let mark = h.client.mark()
         try h.recognize("CAM-01", uuid: "r-8", plate: "粤B00008")
-        _ = try await eventually { h.platform.calls("receivePlateNumber") >= 1 ? true : nil }
+        try await eventually { h.platform.calls("receivePlateNumber") >= 1 }
         try h.client.publish(h.parking.gate("CAM-01").loop, #"{"occupied":false}"#, retain: true)
         let decision = try await h.decision("CAM-01", after: mark)
         #expect(decision == ["uuid": "r-8", "open": false, "by": "platform", "reason": "no-vehicle"])
@@ -230,16 +228,13 @@ struct VankePushTests {
     }
 }
 
-/// Polls `check` until it returns a value, failing loudly after `timeout`.
-func eventually<T: Sendable>(
-    timeout: Duration = .seconds(15), _ check: @Sendable () async throws -> T?
-) async throws -> T {
+/// Polls `check` until it holds, failing loudly after `timeout`.
+func eventually(timeout: Duration = .seconds(15), _ check: @Sendable () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if let value = try await check() { return value }
+    while try await !check() {
+        guard ContinuousClock.now < deadline else { throw TestFailure("condition not met within \(timeout)") }
         try await Task.sleep(for: .milliseconds(50))
     }
-    throw TestFailure("condition not met within \(timeout)")
 }
 
 /// `yyyyMMdd HH:mm:ss` in the harness's zone, for request fields (written here, not taken from
@@ -254,7 +249,7 @@ enum VankeTestTime {
     }
 }
 
-/// A plain GET through URLSession.
+/// A plain GET.
 enum HTTPGet {
     struct Answer {
         var status: Int
@@ -262,8 +257,8 @@ enum HTTPGet {
     }
 
     static func fetch(_ url: String) async throws -> (Data, Answer) {
-        let (data, response) = try await URLSession.shared.data(from: URL(string: url)!)
-        let http = response as? HTTPURLResponse
-        return (data, Answer(status: http?.statusCode ?? 0, contentType: http?.value(forHTTPHeaderField: "Content-Type")))
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 8 << 20)
+        return (Data(body.readableBytesView), Answer(status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type")))
     }
 }

@@ -38,6 +38,7 @@ struct VankeSupplierTests {
         let gate = h.parking.gate("CAM-01")
         #expect(try await h.call("receiveOpenGate", ["deviceNo": "CAM-01", "openMode": "0"])["respCode"] == "0")
         #expect(try JSONValue.parse(try await h.client.next(on: gate.mode).payload) == ["mode": "always-open"])
+        #expect(try await h.retained(gate.mode) == ["mode": "always-open"])
         let restore = h.client.mark()
         #expect(try await h.call("receiveOpenGate", ["deviceNo": "CAM-01", "openMode": 1])["respCode"] == "0")
         #expect(try JSONValue.parse(try await h.client.next(on: gate.mode, after: restore).payload) == ["mode": "normal"])
@@ -82,9 +83,8 @@ struct VankeSupplierTests {
         let h = try await VankeHarness.start()
         let msg = #"[{"text":"闽 D782WY","alignment":"left"},{"text":"临停车","alignment":"center"},{"text":"2017-01-01 至 2017-12-31","alignment":"right"}]"#
         #expect(try await h.call("receiveShowMsg", ["deviceNo": "DWWE10232", "msg": .string(msg)])["respCode"] == "0")
-        let display = try await h.client.next(on: h.parking.display("DWWE10232"))
-        #expect(display.retain)
-        let shown = try JSONValue.parse(display.payload)
+        _ = try await h.client.next(on: h.parking.display("DWWE10232"))
+        let shown = try await h.retained(h.parking.display("DWWE10232"))
         #expect(shown["lines"] == [
             ["text": "闽 D782WY", "align": "left"], ["text": "临停车", "align": "center"],
             ["text": "2017-01-01 至 2017-12-31", "align": "right"],
@@ -106,10 +106,7 @@ struct VankeSupplierTests {
         let h = try await VankeHarness.start()
         let states = ["P-001": #"{"status":"vacant"}"#, "P-002": #"{"status":"occupied","plate":"粤B3"}"#, "P-003": #"{"status":"abnormal"}"#]
         for (place, payload) in states { try h.client.publish(h.parking.place(place), payload, retain: true) }
-        let all = try await eventually {
-            let answer = try await h.call("queryPlaceStatus")
-            return answer["total"] == 3 ? answer : nil
-        }
+        let all = try await h.call("queryPlaceStatus") { $0["total"] == 3 }
         #expect(all["respCode"] == "0")
         #expect(all["pageSize"] == 10)
         #expect(all["currentPage"] == 1)

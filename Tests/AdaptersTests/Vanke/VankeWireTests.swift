@@ -20,7 +20,7 @@ struct VankeWireTests {
     func time() throws {
         let clock = VankeTime(timeZone: TimeZone(identifier: "Asia/Shanghai")!)
         let date = try #require(clock.parse("20170818 17:14:15"))
-        #expect(Timestamp.rfc3339(date, in: TimeZone(identifier: "UTC")!) == "2017-08-18T09:14:15Z")
+        #expect(Timestamp.rfc3339(date, in: TimeZone(identifier: "UTC")!) == "2017-08-18T09:14:15+00:00")
         #expect(clock.format(date) == "20170818 17:14:15")
         for bad in ["2017-08-18 17:14:15", "20171345 17:14:15", "20170818 17:14", "20170818T17:14:15", "20170818 25:00:00", ""] {
             #expect(clock.parse(bad) == nil, "\(bad)")
