@@ -10,7 +10,9 @@ struct DemoParking: Sendable {
     static let appId = "99848791"
     static let secret = "demo-vanke-secret"
     static let lot = "lot-1"
-    let platform = VankePlatformSimulator(appId: appId, appSecret: secret, parkingLotId: lot)
+    /// The platform signs its `time` in the site's zone, as the bridge does (the demo site is in Moscow).
+    let platform = VankePlatformSimulator(
+        appId: appId, appSecret: secret, parkingLotId: lot, timeZone: TimeZone(identifier: "Europe/Moscow")!)
 
     func settings(platformPort: Int, supplierPort: Int) -> VankeSettings {
         var settings = VankeSettings()
