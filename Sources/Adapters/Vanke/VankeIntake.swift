@@ -1,6 +1,5 @@
 import Bridge
 import Foundation
-import GRDB
 import Logging
 import Topics
 
@@ -39,28 +38,22 @@ struct VankeIntake: Sendable {
                 throw GatehouseError.invalidRequest(field: "reliability", problem: "expected a percentage 0–100, got \(reliability)")
             }
             let at = try time(fields.recognizedAt, field: "recognizedAt")
-            let picture = try fields.image.map(decodePicture)
-            let imageID = picture.map { _ in UUID().uuidString.lowercased() }
-            let url = fields.imageUrl ?? imageID.map { "\(imageBaseURL)/images/\($0).jpg" } ?? ""
+            let image = try fields.image.map { (id: UUID().uuidString.lowercased(), data: try decodePicture($0)) }
+            let url = fields.imageUrl ?? image.map { "\(imageBaseURL)/images/\($0.id).jpg" } ?? ""
             let job = VankePushJob(
                 kind: .recognition, deviceNo: gate, uuid: fields.uuid, plate: fields.plate,
                 color: (fields.color ?? .other).rawValue, at: clock.format(at), image: url, reliability: fields.reliability)
             let current = VankeGates.Recognition(uuid: fields.uuid, plate: fields.plate)
             let superseded = await gates.recognized(gate, current)
-            try await context.store.pool.write { db in
-                if let picture, let imageID {
-                    try context.store.images.put(id: imageID, contentType: "image/jpeg", data: picture, in: db)
-                }
-                if let superseded { try context.store.outbox.ack(id: superseded, in: db) }
-                try context.store.outbox.enqueue(
-                    stream: VankeStreams.gate, key: gate, payload: JSONEncoder().encode(job), in: db)
-                try context.store.cursors.set(
-                    adapter: "vanke", key: "latest.\(gate)", value: JSONEncoder().encode(current), in: db)
-            }
+            var arrival = VankePusher.Arrival(stream: VankeStreams.gate, key: gate, job: job, drop: superseded)
+            arrival.image = image
+            arrival.latest = (gate, current)
             if await gates.mode(gate) == .alwaysOpen {
-                pusher.publishDecision(gate, GateDecision(uuid: fields.uuid, open: true, by: .alwaysOpen))
+                let pusher = pusher
+                let decision = GateDecision(uuid: fields.uuid, open: true, by: .alwaysOpen)
+                arrival.afterCommit = { pusher.publishDecision(gate, decision) }
             }
-            pusher.wake()
+            pusher.store(arrival)
         } catch {
             refuse(message, error)
         }
@@ -75,13 +68,8 @@ struct VankeIntake: Sendable {
                 kind: .crossing, deviceNo: gate, uuid: fields.uuid, plate: fields.plate,
                 color: (fields.color ?? .other).rawValue, at: clock.format(at))
             let superseded = await gates.crossed(gate)
-            try await context.store.pool.write { db in
-                if let superseded { try context.store.outbox.ack(id: superseded, in: db) }
-                try context.store.outbox.enqueue(
-                    stream: VankeStreams.gate, key: gate, payload: JSONEncoder().encode(job), in: db)
-                try context.store.cursors.remove(adapter: "vanke", key: "latest.\(gate)", in: db)
-            }
-            pusher.wake()
+            pusher.store(
+                VankePusher.Arrival(stream: VankeStreams.gate, key: gate, job: job, drop: superseded, latest: (gate, nil)))
         } catch {
             refuse(message, error)
         }
@@ -93,9 +81,7 @@ struct VankeIntake: Sendable {
             let fields = try RequestDecoder.decode(GateLoop.self, from: message.payload)
             let since = try time(fields.since, field: "since")
             await watch.loop(gate, occupied: fields.occupied, since: since)
-            if let superseded = await gates.loop(gate, occupied: fields.occupied) {
-                try await context.store.outbox.ack(id: superseded)
-            }
+            if let superseded = await gates.loop(gate, occupied: fields.occupied) { pusher.drop(superseded) }
         } catch {
             refuse(message, error)
         }
@@ -139,7 +125,7 @@ struct VankeIntake: Sendable {
                 throw GatehouseError.invalidRequest(field: "code", problem: "expected a 4-digit abnormal code such as 1401")
             }
             let template = "\(VankeDeviceWatch.lane(settings.device(device)))的\(settings.device(device).kind.chineseName)【\(device)】报警"
-            try await enqueueAbnormal(
+            enqueueAbnormal(
                 VankePushJob(kind: .abnormal, deviceNo: device, abnormalCode: fields.code, message: fields.message ?? template))
         } catch {
             refuse(message, error)
@@ -155,17 +141,15 @@ struct VankeIntake: Sendable {
             }
             for job in jobs {
                 logger.warning("abnormal \(job.abnormalCode ?? "?"): \(job.message ?? "")")
-                try await enqueueAbnormal(job)
+                enqueueAbnormal(job)
             }
         } catch {
             logger.error("cannot store a device alarm: \(error)")
         }
     }
 
-    func enqueueAbnormal(_ job: VankePushJob) async throws {
-        try await context.store.outbox.enqueue(
-            stream: VankeStreams.abnormal, key: job.deviceNo ?? "-", payload: JSONEncoder().encode(job))
-        pusher.wake()
+    func enqueueAbnormal(_ job: VankePushJob) {
+        pusher.store(VankePusher.Arrival(stream: VankeStreams.abnormal, key: job.deviceNo ?? "-", job: job))
     }
 
     // MARK: helpers

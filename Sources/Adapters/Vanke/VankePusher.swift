@@ -1,5 +1,6 @@
 import Bridge
 import Foundation
+import GRDB
 import Logging
 import Synchronization
 import Topics
@@ -7,7 +8,38 @@ import Topics
 /// Delivers the outbox to the platform: at most one push per gate in flight (a gate's pushes stay
 /// in order), up to `pushConcurrency` gates at once, and the spec's rules for what follows an
 /// answer or a failure (推送失败处理).
+///
+/// One writer loop owns every outbox change. Each cycle commits, in one transaction, the events
+/// that arrived, the outcomes of finished pushes and the leases of the next pushes: a commit
+/// costs an fsync (milliseconds), so a transaction per event or per answer would cap the lot at
+/// a few hundred recognitions a second.
 final class VankePusher: Sendable {
+    /// An event to store; `afterCommit` runs once it is on disk (e.g. the always-open decision).
+    struct Arrival: Sendable {
+        var stream: String
+        var key: String
+        var job: VankePushJob
+        /// A re-sent recognition this event ends.
+        var drop: Int64?
+        var image: (id: String, data: Data)?
+        /// The gate whose latest recognition is set (or removed: nil recognition).
+        var latest: (gate: String, recognition: VankeGates.Recognition?)?
+        var afterCommit: (@Sendable () -> Void)?
+    }
+
+    private enum Outcome: Sendable {
+        case ack(Int64)
+        case resend(Int64, at: Date)
+        case failed(OutboxEntry, VankePushJob, error: String)
+        case drop(Int64)
+    }
+
+    private struct Pending {
+        var arrivals: [Arrival] = []
+        var outcomes: [Outcome] = []
+        var isEmpty: Bool { arrivals.isEmpty && outcomes.isEmpty }
+    }
+
     private let context: BridgeContext
     private let settings: VankeSettings
     private let client: VankePlatformClient
@@ -15,6 +47,7 @@ final class VankePusher: Sendable {
     private let logger: Logger
     private let wakeups: AsyncStream<Void>
     private let wakeup: AsyncStream<Void>.Continuation
+    private let pending = Mutex(Pending())
     private let inFlight = Mutex(0)
     private let finishing = Mutex(false)
     /// Set when an abnormal push became a failed record: re-sent once the platform answers again.
@@ -29,15 +62,23 @@ final class VankePusher: Sendable {
         (wakeups, wakeup) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Something was enqueued or became due.
-    func wake() { wakeup.yield() }
+    /// Stores the event in the next cycle's transaction.
+    func store(_ arrival: Arrival) {
+        pending.withLock { $0.arrivals.append(arrival) }
+        wakeup.yield()
+    }
 
-    /// Stops leasing; `run` returns once the pushes in flight have their answers (each is bounded
-    /// by `timeout`). Not cancelling them keeps their outcome recorded, so a clean stop leaves no
-    /// push in doubt.
+    /// Drops a re-sent recognition that is no longer wanted (the vehicle left, the gate was opened).
+    func drop(_ entry: Int64) {
+        record(.drop(entry))
+    }
+
+    /// Stops leasing; `run` returns once the events received are stored and the pushes in flight
+    /// have their outcome recorded (each is bounded by `timeout`). Not cancelling them keeps a
+    /// clean stop from leaving a push in doubt.
     func finish() {
         finishing.withLock { $0 = true }
-        wakeup.finish()
+        wakeup.yield()
     }
 
     func run() async {
@@ -53,13 +94,15 @@ final class VankePusher: Sendable {
         defer { ticker.cancel() }
         await withDiscardingTaskGroup { group in
             for await _ in wakeups {
-                for entry in await leaseDue() {
+                let stopping = finishing.withLock { $0 }
+                for entry in await cycle(leasing: !stopping) {
                     group.addTask { [self] in
                         await deliver(entry)
                         inFlight.withLock { $0 -= 1 }
-                        wake()
+                        wakeup.yield()
                     }
                 }
+                if stopping && inFlight.withLock({ $0 }) == 0 && pending.withLock({ $0.isEmpty }) { break }
             }
         }
     }
@@ -71,29 +114,87 @@ final class VankePusher: Sendable {
         do {
             let moved = try await context.store.outbox.requeueAll(stream: VankeStreams.abnormal)
             if moved > 0 { logger.info("Vanke platform answers again: re-sending \(moved) failed abnormal push(es)") }
-            wake()
+            wakeup.yield()
         } catch {
             abnormalsWaiting.withLock { $0 = true }
             logger.error("cannot requeue failed abnormal pushes: \(error)")
         }
     }
 
-    private func leaseDue() async -> [OutboxEntry] {
-        let free = settings.pushConcurrency - inFlight.withLock { $0 }
-        guard free > 0, !finishing.withLock({ $0 }) else { return [] }
-        let leaseFor = settings.timeout * 2 + .seconds(5)
+    func publishDecision(_ gate: String, _ decision: GateDecision) {
         do {
-            var entries = try await context.store.outbox.lease(stream: VankeStreams.gate, limit: free, leaseFor: leaseFor)
-            if entries.count < free {
-                entries += try await context.store.outbox.lease(
-                    stream: VankeStreams.abnormal, limit: free - entries.count, leaseFor: leaseFor)
-            }
-            inFlight.withLock { $0 += entries.count }
-            return entries
+            try context.publishEvent(context.topics.parking(settings.parkingLotId).gate(gate).decision, decision)
         } catch {
-            logger.error("cannot read the push outbox: \(error)")
+            logger.error("cannot publish the decision for \(decision.uuid) at gate \(gate): \(error)")
+        }
+    }
+
+    // MARK: the writer
+
+    /// One transaction: outcomes, then arrivals, then leases. What fails to commit is kept for the
+    /// next cycle, so nothing received is dropped by a busy or full disk.
+    private func cycle(leasing: Bool) async -> [OutboxEntry] {
+        let batch = pending.withLock { current in defer { current = Pending() }; return current }
+        let free = leasing ? settings.pushConcurrency - inFlight.withLock { $0 } : 0
+        guard !batch.isEmpty || free > 0 else { return [] }
+        let leaseFor = settings.timeout * 2 + .seconds(5)
+        let outbox = context.store.outbox
+        let store = context.store
+        let settings = settings
+        do {
+            let (leased, deadLettered) = try await store.pool.write { db -> ([OutboxEntry], [(OutboxEntry, VankePushJob, String)]) in
+                var deadLettered: [(OutboxEntry, VankePushJob, String)] = []
+                for outcome in batch.outcomes {
+                    switch outcome {
+                    case .ack(let id), .drop(let id):
+                        try outbox.ack(id: id, in: db)
+                    case .resend(let id, let at):
+                        try outbox.reschedule(id: id, at: at, resetAttempts: true, in: db)
+                    case .failed(let entry, let job, let error):
+                        let result = try outbox.retry(
+                            id: entry.id, error: error, backoff: settings.backoff, maxAttempts: settings.retries,
+                            deadLetterStream: VankeStreams.failed(job.kind), in: db)
+                        if result == .deadLettered { deadLettered.append((entry, job, error)) }
+                    }
+                }
+                for arrival in batch.arrivals {
+                    if let drop = arrival.drop { try outbox.ack(id: drop, in: db) }
+                    if let image = arrival.image {
+                        try store.images.put(id: image.id, contentType: "image/jpeg", data: image.data, in: db)
+                    }
+                    try outbox.enqueue(
+                        stream: arrival.stream, key: arrival.key, payload: JSONEncoder().encode(arrival.job), in: db)
+                    if let (gate, recognition) = arrival.latest {
+                        if let recognition {
+                            try store.cursors.set(adapter: "vanke", key: "latest.\(gate)", value: JSONEncoder().encode(recognition), in: db)
+                        } else {
+                            try store.cursors.remove(adapter: "vanke", key: "latest.\(gate)", in: db)
+                        }
+                    }
+                }
+                var leased = try outbox.lease(stream: VankeStreams.gate, limit: free, leaseFor: leaseFor, in: db)
+                leased += try outbox.lease(stream: VankeStreams.abnormal, limit: free - leased.count, leaseFor: leaseFor, in: db)
+                return (leased, deadLettered)
+            }
+            inFlight.withLock { $0 += leased.count }
+            for arrival in batch.arrivals { arrival.afterCommit?() }
+            for (entry, job, error) in deadLettered { await gaveUp(entry, job, error: error) }
+            return leased
+        } catch {
+            logger.error("cannot write the push outbox (kept for the next try): \(error)")
+            pending.withLock { current in
+                current.arrivals = batch.arrivals + current.arrivals
+                current.outcomes = batch.outcomes + current.outcomes
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+            wakeup.yield()
             return []
         }
+    }
+
+    private func record(_ outcome: Outcome) {
+        pending.withLock { $0.outcomes.append(outcome) }
+        wakeup.yield()
     }
 
     /// Entries a previous process had leased were being sent when it died: whether the platform
@@ -119,40 +220,65 @@ final class VankePusher: Sendable {
         }
     }
 
+    // MARK: one push
+
     private func deliver(_ entry: OutboxEntry) async {
         guard let job = try? JSONDecoder().decode(VankePushJob.self, from: entry.payload) else {
             try? await context.store.outbox.deadLetter(id: entry.id, error: "unreadable outbox entry")
             return
         }
-        let outcome = await client.push(job)
-        do {
-            switch outcome {
-            case .failed(let error):
-                await context.setAdapterState("vanke", .disconnected, detail: error)
-                try await failed(entry, job, error: error)
-            case .answered(let code, let description):
-                await context.setAdapterState("vanke", .connected)
-                if code == "0" { await platformAnswered() }
-                if job.kind == .recognition {
-                    try await answered(entry, job, allowed: code == "0", reason: description)
-                } else if code == "0" {
-                    try await context.store.outbox.ack(id: entry.id)
-                } else {
-                    try await failed(entry, job, error: "platform refused: \(description ?? "respCode \(code)")")
-                }
+        switch await client.push(job) {
+        case .failed(let error):
+            await context.setAdapterState("vanke", .disconnected, detail: error)
+            record(.failed(entry, job, error: error))
+        case .answered(let code, let description):
+            await context.setAdapterState("vanke", .connected)
+            if code == "0" { await platformAnswered() }
+            if job.kind == .recognition {
+                record(await answered(entry, job, allowed: code == "0", reason: description))
+            } else if code == "0" {
+                record(.ack(entry.id))
+            } else {
+                record(.failed(entry, job, error: "platform refused: \(description ?? "respCode \(code)")"))
             }
-        } catch StoreError.outboxEntryNotFound {
-            // Superseded while in flight (a newer recognition, a crossing, an empty loop).
-        } catch {
-            logger.error("push outbox update failed: \(error)")
         }
     }
 
-    private func failed(_ entry: OutboxEntry, _ job: VankePushJob, error: String) async throws {
-        let outcome = try await context.store.outbox.retry(
-            id: entry.id, error: error, backoff: { [settings] in settings.backoff($0) }, maxAttempts: settings.retries,
-            deadLetterStream: VankeStreams.failed(job.kind))
-        guard outcome == .deadLettered else { return }
+    /// What a platform answer to a recognition means; the decision is published at once (a
+    /// crash before the outcome is stored only sends the recognition again).
+    private func answered(_ entry: OutboxEntry, _ job: VankePushJob, allowed: Bool, reason: String?) async -> Outcome {
+        let gate = job.deviceNo ?? ""
+        let uuid = job.uuid ?? ""
+        // Mode 0 (常开): keep pushing, ignore the answers; the decision went out on receipt.
+        if await gates.mode(gate) == .alwaysOpen {
+            await gates.finished(gate, entry: entry.id)
+            return .ack(entry.id)
+        }
+        if allowed {
+            await gates.finished(gate, entry: entry.id)
+            guard await gates.isCurrent(gate, uuid: uuid) else { return .ack(entry.id) }
+            // 若接收到返回信息时，但地感上无车，则不开闸.
+            if await gates.loopEmpty(gate) {
+                publishDecision(gate, GateDecision(uuid: uuid, open: false, by: .platform, reason: "no-vehicle"))
+            } else {
+                publishDecision(gate, GateDecision(uuid: uuid, open: true, by: .platform))
+            }
+            return .ack(entry.id)
+        }
+        let text = reason ?? "refused"
+        let expired = Date().timeIntervalSince(entry.enqueuedAt) >= settings.repollFor.timeInterval
+        guard !expired, let show = await gates.refused(gate, entry: entry.id, uuid: uuid, reason: text) else {
+            // Superseded, the vehicle left, or asked long enough: stop asking.
+            if expired { logger.warning("recognition \(uuid) at gate \(gate) still refused after \(settings.repollFor): no more re-sends") }
+            await gates.finished(gate, entry: entry.id)
+            return .ack(entry.id)
+        }
+        if show { publishDecision(gate, GateDecision(uuid: uuid, open: false, by: .platform, reason: text)) }
+        return .resend(entry.id, at: Date().addingTimeInterval(settings.repollInterval.timeInterval))
+    }
+
+    /// A push ran out of attempts and is now a failed record.
+    private func gaveUp(_ entry: OutboxEntry, _ job: VankePushJob, error: String) async {
         let gate = job.deviceNo ?? ""
         switch job.kind {
         case .recognition:
@@ -166,49 +292,6 @@ final class VankePusher: Sendable {
         case .abnormal:
             abnormalsWaiting.withLock { $0 = true }
             logger.warning("abnormal \(job.abnormalCode ?? "?") could not be pushed (\(error)): kept, re-sent when the platform answers")
-        }
-    }
-
-    private func answered(_ entry: OutboxEntry, _ job: VankePushJob, allowed: Bool, reason: String?) async throws {
-        let gate = job.deviceNo ?? ""
-        let uuid = job.uuid ?? ""
-        // Mode 0 (常开): keep pushing, ignore the answers; the decision went out on receipt.
-        if await gates.mode(gate) == .alwaysOpen {
-            await gates.finished(gate, entry: entry.id)
-            try await context.store.outbox.ack(id: entry.id)
-            return
-        }
-        if allowed {
-            await gates.finished(gate, entry: entry.id)
-            try await context.store.outbox.ack(id: entry.id)
-            guard await gates.isCurrent(gate, uuid: uuid) else { return }
-            // 若接收到返回信息时，但地感上无车，则不开闸.
-            if await gates.loopEmpty(gate) {
-                publishDecision(gate, GateDecision(uuid: uuid, open: false, by: .platform, reason: "no-vehicle"))
-            } else {
-                publishDecision(gate, GateDecision(uuid: uuid, open: true, by: .platform))
-            }
-            return
-        }
-        let text = reason ?? "refused"
-        let expired = Date().timeIntervalSince(entry.enqueuedAt) >= settings.repollFor.timeInterval
-        guard !expired, let show = await gates.refused(gate, entry: entry.id, uuid: uuid, reason: text) else {
-            // Superseded, the vehicle left, or asked long enough: stop asking.
-            if expired { logger.warning("recognition \(uuid) at gate \(gate) still refused after \(settings.repollFor): no more re-sends") }
-            await gates.finished(gate, entry: entry.id)
-            try await context.store.outbox.ack(id: entry.id)
-            return
-        }
-        if show { publishDecision(gate, GateDecision(uuid: uuid, open: false, by: .platform, reason: text)) }
-        try await context.store.outbox.reschedule(
-            id: entry.id, at: Date().addingTimeInterval(settings.repollInterval.timeInterval), resetAttempts: true)
-    }
-
-    func publishDecision(_ gate: String, _ decision: GateDecision) {
-        do {
-            try context.publishEvent(context.topics.parking(settings.parkingLotId).gate(gate).decision, decision)
-        } catch {
-            logger.error("cannot publish the decision for \(decision.uuid) at gate \(gate): \(error)")
         }
     }
 }

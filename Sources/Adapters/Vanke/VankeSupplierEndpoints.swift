@@ -64,7 +64,7 @@ struct VankeSupplierEndpoints: Sendable {
     }
 
     private func open(_ gate: String, _ command: GateCommand) async throws {
-        if let resending = await gates.opened(gate) { try await context.store.outbox.ack(id: resending) }
+        if let resending = await gates.opened(gate) { pusher.drop(resending) }
         try context.publishEvent(topics.gate(gate).command, command)
     }
 

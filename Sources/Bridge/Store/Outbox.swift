@@ -31,25 +31,29 @@ public struct Outbox: Sendable {
 
     /// Leases up to `limit` due entries of the stream, at most one per key (the key's oldest), oldest first.
     public func lease(stream: String, limit: Int, leaseFor: Duration, now: Date = Date()) async throws -> [OutboxEntry] {
+        try await pool.write { db in try lease(stream: stream, limit: limit, leaseFor: leaseFor, now: now, in: db) }
+    }
+
+    /// Leases inside the caller's write transaction (e.g. together with new entries and acks, one commit).
+    public func lease(stream: String, limit: Int, leaseFor: Duration, now: Date = Date(), in db: Database) throws -> [OutboxEntry] {
+        guard limit > 0 else { return [] }
         let nowSeconds = now.timeIntervalSince1970
         let until = nowSeconds + leaseFor.storeSeconds
-        return try await pool.write { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, stream, key, payload, attempts, enqueuedAt FROM outbox
-                    WHERE id IN (SELECT MIN(id) FROM outbox WHERE stream = ?1 GROUP BY key)
-                      AND nextAttemptAt <= ?2 AND (leasedUntil IS NULL OR leasedUntil <= ?2)
-                    ORDER BY id LIMIT ?3
-                    """,
-                arguments: [stream, nowSeconds, limit]
-            )
-            let entries = rows.map(OutboxEntry.init(row:))
-            for entry in entries {
-                try db.execute(sql: "UPDATE outbox SET leasedUntil = ? WHERE id = ?", arguments: [until, entry.id])
-            }
-            return entries
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, stream, key, payload, attempts, enqueuedAt FROM outbox
+                WHERE id IN (SELECT MIN(id) FROM outbox WHERE stream = ?1 GROUP BY key)
+                  AND nextAttemptAt <= ?2 AND (leasedUntil IS NULL OR leasedUntil <= ?2)
+                ORDER BY id LIMIT ?3
+                """,
+            arguments: [stream, nowSeconds, limit]
+        )
+        let entries = rows.map(OutboxEntry.init(row:))
+        for entry in entries {
+            try db.execute(sql: "UPDATE outbox SET leasedUntil = ? WHERE id = ?", arguments: [until, entry.id])
         }
+        return entries
     }
 
     /// Removes an entry inside the caller's write transaction; returns false if it was already gone.
@@ -76,36 +80,57 @@ public struct Outbox: Sendable {
         id: Int64, error: String, backoff: @escaping @Sendable (_ attempt: Int) -> Duration,
         maxAttempts: Int, deadLetterStream: String? = nil, now: Date = Date()
     ) async throws -> OutboxRetryOutcome {
-        let nowSeconds = now.timeIntervalSince1970
-        return try await pool.write { db in
-            guard let previous = try Int.fetchOne(db, sql: "SELECT attempts FROM outbox WHERE id = ?", arguments: [id])
+        try await pool.write { db in
+            guard
+                let outcome = try retry(
+                    id: id, error: error, backoff: backoff, maxAttempts: maxAttempts, deadLetterStream: deadLetterStream,
+                    now: now, in: db)
             else { throw StoreError.outboxEntryNotFound(id) }
-            let attempts = previous + 1
-            if attempts >= maxAttempts {
-                try Self.moveToDeadLetters(
-                    id: id, attempts: attempts, error: error, stream: deadLetterStream, at: nowSeconds, in: db)
-                return .deadLettered
-            }
-            let next = nowSeconds + backoff(attempts).storeSeconds
-            try db.execute(
-                sql: "UPDATE outbox SET attempts = ?, lastError = ?, nextAttemptAt = ?, leasedUntil = NULL WHERE id = ?",
-                arguments: [attempts, error, next, id]
-            )
-            return .scheduled(next: Date(timeIntervalSince1970: next))
+            return outcome
         }
+    }
+
+    /// `retry` inside the caller's write transaction; nil when the entry is gone.
+    public func retry(
+        id: Int64, error: String, backoff: (_ attempt: Int) -> Duration, maxAttempts: Int,
+        deadLetterStream: String? = nil, now: Date = Date(), in db: Database
+    ) throws -> OutboxRetryOutcome? {
+        let nowSeconds = now.timeIntervalSince1970
+        guard let previous = try Int.fetchOne(db, sql: "SELECT attempts FROM outbox WHERE id = ?", arguments: [id])
+        else { return nil }
+        let attempts = previous + 1
+        if attempts >= maxAttempts {
+            try Self.moveToDeadLetters(
+                id: id, attempts: attempts, error: error, stream: deadLetterStream, at: nowSeconds, in: db)
+            return .deadLettered
+        }
+        let next = nowSeconds + backoff(attempts).storeSeconds
+        try db.execute(
+            sql: "UPDATE outbox SET attempts = ?, lastError = ?, nextAttemptAt = ?, leasedUntil = NULL WHERE id = ?",
+            arguments: [attempts, error, next, id]
+        )
+        return .scheduled(next: Date(timeIntervalSince1970: next))
     }
 
     /// Postpones an entry to `at` without counting a failed attempt (e.g. a periodic re-send).
     /// `resetAttempts` starts the count of consecutive failures again (the receiver did answer).
     public func reschedule(id: Int64, at: Date, resetAttempts: Bool = false) async throws {
         try await pool.write { db in
-            try db.execute(
-                sql: "UPDATE outbox SET nextAttemptAt = ?, leasedUntil = NULL"
-                    + (resetAttempts ? ", attempts = 0" : "") + " WHERE id = ?",
-                arguments: [at.timeIntervalSince1970, id]
-            )
-            guard db.changesCount > 0 else { throw StoreError.outboxEntryNotFound(id) }
+            guard try reschedule(id: id, at: at, resetAttempts: resetAttempts, in: db) else {
+                throw StoreError.outboxEntryNotFound(id)
+            }
         }
+    }
+
+    /// `reschedule` inside the caller's write transaction; false when the entry is gone.
+    @discardableResult
+    public func reschedule(id: Int64, at: Date, resetAttempts: Bool = false, in db: Database) throws -> Bool {
+        try db.execute(
+            sql: "UPDATE outbox SET nextAttemptAt = ?, leasedUntil = NULL"
+                + (resetAttempts ? ", attempts = 0" : "") + " WHERE id = ?",
+            arguments: [at.timeIntervalSince1970, id]
+        )
+        return db.changesCount > 0
     }
 
     /// Moves an entry to the dead letters at once, e.g. one whose delivery is in doubt.
