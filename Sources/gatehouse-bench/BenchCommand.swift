@@ -27,12 +27,16 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Write each open-loop phase's per-request latencies as CSV into this directory.") var timeline: String?
     @Option(help: "QoS of requests and replies.") var requestQos = 1
     @Option(help: "Seconds `gatehouse run` idles before its memory is read.") var idleSeconds = 3.0
-    @Option(help: "Skip a part: throughput, roundtrip, memory (repeatable).") var skip: [String] = []
+    @Option(help: "Vanke part: recognitions per second offered.") var vankeRate = 2000
+    @Option(help: "Vanke part: seconds of sustained load.") var vankeSeconds = 60.0
+    @Option(help: "Vanke part: gates the recognitions are spread over (a newer recognition at a gate supersedes an older one: keep each gate's interval well above the latency).") var vankeGates = 1000
+    @Option(help: "Vanke part: the platform simulator's answer delay in ms.") var vankePlatformDelayMs = 1
+    @Option(help: "Skip a part: throughput, roundtrip, memory, vanke (repeatable).") var skip: [String] = []
     @Option(help: "The command line to record in the report.") var command = "gatehouse-bench"
     @Option(help: "The Swift toolchain to record in the report.") var toolchain: String?
 
     func validate() throws {
-        let parts: Set = ["throughput", "roundtrip", "memory"]
+        let parts: Set = ["throughput", "roundtrip", "memory", "vanke"]
         if let unknown = skip.first(where: { !parts.contains($0) }) { throw ValidationError("unknown part '\(unknown)'") }
         if let unknown = echo.first(where: { $0 != "plain" && $0 != "router" }) { throw ValidationError("unknown echo '\(unknown)'") }
         guard (0...2).contains(requestQos) else { throw ValidationError("--request-qos must be 0, 1 or 2") }
@@ -84,6 +88,17 @@ struct BenchCommand: AsyncParsableCommand {
                 do { report.memory = try await bench.run() } catch { report.errors.append("memory: \(error)") }
             } else {
                 report.errors.append("memory: no --gatehouse binary given")
+            }
+        }
+        if !skip.contains("vanke") {
+            if let gatehouse {
+                Log.progress("Vanke recognitions: \(vankeRate)/s for \(vankeSeconds) s over \(vankeGates) gates, platform answers in \(vankePlatformDelayMs) ms")
+                let bench = VankeRecognitionBench(
+                    broker: broker, workDirectory: work, gatehouse: gatehouse, rate: vankeRate, seconds: vankeSeconds,
+                    gates: vankeGates, platformDelay: .milliseconds(vankePlatformDelayMs))
+                do { report.vanke = try await bench.run() } catch { report.errors.append("vanke: \(error)") }
+            } else {
+                report.errors.append("vanke: no --gatehouse binary given")
             }
         }
         report.benchPeakRssKiB = ProcStatus(pid: nil)?.peakRssKiB

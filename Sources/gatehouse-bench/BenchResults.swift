@@ -11,6 +11,7 @@ struct BenchReport: Codable {
     var throughput: [ThroughputResult] = []
     var roundTrip: RoundTripReport?
     var memory: MemoryResult?
+    var vanke: VankeResult?
     /// Peak RSS (VmHWM) of this bench process: requester, echoes and the in-process bridge.
     var benchPeakRssKiB: Int?
     var targets: [TargetCheck] = []

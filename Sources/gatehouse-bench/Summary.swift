@@ -6,6 +6,8 @@ enum Targets {
     static let maximumP99AtFiveThousandMicros = 2_000.0
     static let minimumSaturationRate = 20_000.0
     static let maximumIdleRssKiB = 30.0 * 1024
+    static let minimumVankeRate = 2000.0 * 0.98
+    static let maximumVankeP99Micros = 20_000.0
 
     static func check(_ report: BenchReport) -> [TargetCheck] {
         var checks: [TargetCheck] = []
@@ -24,6 +26,11 @@ enum Targets {
         }
         if let memory = report.memory {
             checks.append(TargetCheck("gatehouse run idle RSS", value: Double(memory.gatehouseIdleRssKiB), atMost: maximumIdleRssKiB, unit: "KiB"))
+        }
+        if let vanke = report.vanke {
+            checks.append(TargetCheck("Vanke recognitions offered", value: vanke.achievedRate, atLeast: minimumVankeRate, unit: "rec/s"))
+            checks.append(TargetCheck("Vanke recognitions without a decision", value: Double(vanke.missing), atMost: 0, unit: "rec"))
+            checks.append(TargetCheck("Vanke recognition → decision p99", value: Double(vanke.p99Us), atMost: maximumVankeP99Micros, unit: "µs"))
         }
         return checks
     }
@@ -90,6 +97,15 @@ enum Summary {
                 "Memory of `gatehouse run`, idle \(number(m.idleSeconds)) s after going online (\(number(m.startupSeconds, decimals: 2)) s after start):")
             lines.append(
                 "  RSS \(mib(m.gatehouseIdleRssKiB)) (private/anon \(mib(m.gatehouseAnonRssKiB)), file-backed \(mib(m.gatehouseFileRssKiB))), peak \(mib(m.gatehousePeakRssKiB))")
+        }
+        if let v = report.vanke {
+            lines.append("")
+            lines.append(
+                "Vanke recognitions → decisions (`gatehouse run`, \(v.gates) gates, platform answers in \(number(v.platformDelayMs)) ms):")
+            lines.append(
+                "  offered \(v.offeredRate)/s for \(number(v.seconds)) s (sent at \(number(v.achievedRate))/s, sender p99 late \(v.senderLateP99Us) µs): \(v.decisions)/\(v.sent) decided, \(v.platformCalls) platform calls")
+            lines.append(
+                "  p50 \(v.p50Us) µs, p99 \(v.p99Us) µs, p99.9 \(v.p999Us) µs, max \(v.maxUs) µs; gatehouse CPU \(percent(v.gatehouseCpuPercent)) of a core, peak RSS \(mib(v.gatehousePeakRssKiB))")
         }
         if let bench = report.benchPeakRssKiB {
             lines.append("Peak RSS of the bench process (requester, echoes, in-process bridge): \(mib(bench))")
