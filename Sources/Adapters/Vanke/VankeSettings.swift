@@ -66,7 +66,8 @@ public struct VankeSettings: Sendable {
     public var loopAlarmAfter: Duration = .seconds(30)
     /// Base of the picture URLs pushed to the platform; default `http://<http.listen>`.
     public var imageBaseUrl: String?
-    public var maxImageBytes = 2 << 20
+    /// The recognition must also fit `mqtt.maxPacketSize` (1 MiB by default: base64 grows a picture by 4/3).
+    public var maxImageBytes = 768 << 10
     /// How long stored pictures are kept.
     public var imageRetention: Duration = .seconds(7 * 86_400)
     /// Pushes in flight at once (one per gate at most: a gate's pushes stay in order).
