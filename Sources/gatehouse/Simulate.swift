@@ -7,7 +7,7 @@ import Simulators
 struct Simulate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a simulator of an external system (for demos and manual tests).",
-        subcommands: [SimulateOZLocks.self, SimulateFIASPMS.self, SimulateOFD.self])
+        subcommands: [SimulateOZLocks.self, SimulateFIASPMS.self, SimulateOFD.self, SimulateVanke.self])
 }
 
 /// `gatehouse simulate ozlocks`: the OZLocks integration server (Web-API) until SIGINT/SIGTERM.

@@ -75,9 +75,9 @@ extension VankePlatformSimulator {
     }
 
     /// The fault in force once no hang holds the request; nil when the request is to be dropped
-    /// (the server stopped, or the request was cancelled, while it was held).
-    func faultAfterHanging() async -> VankeFault? {
-        let (stops, current) = state.withLock { ($0.stops, $0.fault) }
+    /// (the server stopped since `stops` was read, or the request was cancelled, while it was held).
+    func faultAfterHanging(stops: Int) async -> VankeFault? {
+        let current = state.withLock { $0.fault }
         if current != .hang { return current }
         while true {
             let id = state.withLock { state in

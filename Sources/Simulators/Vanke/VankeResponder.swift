@@ -12,9 +12,12 @@ struct VankeResponder: HTTPResponder {
         guard request.method == .post else { return Self.text(.methodNotAllowed, "Method not allowed") }
         // Generous: the spec's 字段说明 calls image base64 JPEG, though the push itself sends a URL.
         let body = Data(try await request.body.collect(upTo: 16 << 20).readableBytesView)
-        simulator.state.withLock { $0.calls[endpoint.rawValue, default: 0] += 1 }
-
-        guard let fault = await simulator.faultAfterHanging() else { return Response(status: .serviceUnavailable) }
+        // The stop count is read with the call count: a stop after this point drops a held request.
+        let stops = simulator.state.withLock { state in
+            state.calls[endpoint.rawValue, default: 0] += 1
+            return state.stops
+        }
+        guard let fault = await simulator.faultAfterHanging(stops: stops) else { return Response(status: .serviceUnavailable) }
         switch fault {
         case .none, .respCode1, .hang: break
         case .slow(let delay): try await Task.sleep(for: delay)

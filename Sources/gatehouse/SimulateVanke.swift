@@ -1,0 +1,87 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Simulators
+
+/// `gatehouse simulate vanke`: the Vanke parking platform. It receives the supplier's pushes (one
+/// line each on stdout) and, typed on stdin, calls the supplier's interfaces (see VankeConsole).
+struct SimulateVanke: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vanke",
+        abstract: "Simulate the Vanke parking platform: receive pushes, call the supplier; type help for commands.",
+        discussion: VankeConsole.help)
+
+    @Option(help: "host:port to listen on for receivePlateNumber, receiveCrossGate, receiveAbnormal.")
+    var listen = "127.0.0.1:8093"
+    @Option(help: "The supplier's appId (assigned by the platform).") var appId: String
+    @Option(help: "The supplier's appSecret.") var appSecret: String
+    @Option(help: "The parking lot's id.") var parkingLotId: String
+    @Option(help: "Base URL of the supplier's interfaces (receiveOpenGate, …).") var supplierUrl = "http://127.0.0.1:8094"
+    @Option(help: "Time zone of the yyyyMMdd HH:mm:ss times.") var timeZone = "Asia/Shanghai"
+
+    func run() async throws {
+        let (host, port) = try hostAndPort()
+        guard let zone = TimeZone(identifier: timeZone) else { throw ValidationError("unknown time zone \(timeZone)") }
+        let simulator = VankePlatformSimulator(appId: appId, appSecret: appSecret, parkingLotId: parkingLotId, timeZone: zone)
+        // Subscribed before listening: the first push must not be missed.
+        let events = simulator.events()
+
+        // Signals are ignored first so that a SIGINT between here and the wait cannot kill us.
+        let (stop, stopper) = AsyncStream<Void>.makeStream()
+        let sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stopper.yield() }
+            source.resume()
+            return source
+        }
+
+        let bound = try await simulator.start(host: host, port: port)
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        Self.say("Vanke platform simulator listening on http://\(shownHost):\(bound) (appId \(appId); parkingLotId \(parkingLotId); supplier \(supplierUrl); time zone \(timeZone)). Type help for commands.")
+
+        let setup = VankeConsole.Setup(host: host, port: bound, supplierURL: supplierUrl)
+        let printer = Task { for await event in events { Self.say(VankeConsole.line(for: event)) } }
+        // At EOF on stdin (no terminal) the simulator keeps running until a signal.
+        let typist = Task {
+            for await line in Self.standardInputLines() {
+                let command = VankeConsole.command(line)
+                if command == .quit {
+                    stopper.yield()
+                    return
+                }
+                if let output = await VankeConsole.perform(command, on: simulator, setup: setup) { Self.say(output) }
+            }
+        }
+        for await _ in stop { break }
+        typist.cancel()
+        printer.cancel()
+        sources.forEach { $0.cancel() }
+        await simulator.stop()
+    }
+
+    /// Lines typed on stdin, read on a thread of their own (readLine blocks).
+    private static func standardInputLines() -> AsyncStream<String> {
+        let (lines, feed) = AsyncStream<String>.makeStream()
+        Thread {
+            while let line = readLine() { feed.yield(line) }
+            feed.finish()
+        }.start()
+        return lines
+    }
+
+    /// Straight to the descriptor: a script waiting for a line must not wait for a buffer flush.
+    private static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    /// `host:port`, or `[v6-address]:port` (as `simulate ozlocks` reads it).
+    private func hostAndPort() throws -> (String, Int) {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+              (0...65535).contains(port) else { throw ValidationError("--listen must be host:port, got \(listen)") }
+        var host = String(listen[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw ValidationError("--listen must be host:port, got \(listen)") }
+        return (host, port)
+    }
+}
