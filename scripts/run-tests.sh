@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: one private mosquitto for the run on a free loopback port, every test target,
-# then the ACL example check. The broker (and any broker a test started under the run folder)
-# is stopped on exit, also when tests fail or the run is interrupted.
+# then the ACL example check and the topic contract check of the recorded traffic. The broker
+# (and any broker a test started under the run folder) is stopped on exit, also when tests fail
+# or the run is interrupted.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
@@ -19,7 +20,13 @@ echo "test broker: mosquitto on 127.0.0.1:$port"
 status=0
 # At most 8 tests at once: run all in parallel, the process held ~850 descriptors, and
 # libmosquitto 2.0.11 waits on its socket with select(), which breaks for descriptors ≥ 1024.
+# Every message the tests' MessageCollectors receive is logged for the contract check below.
 GATEHOUSE_TEST_BROKER_PORT=$port GATEHOUSE_TEST_DIR=$run_dir GATEHOUSE_BIN="$($SWIFT build --show-bin-path)/gatehouse" \
+    GATEHOUSE_CONTRACT_LOG=$run_dir/contract.jsonl \
     $SWIFT test --skip-build --experimental-maximum-parallelization-width 8 || status=1
 scripts/acl-check.sh || status=1
+# The recorded traffic against docs/asyncapi.yaml (Debian's python3: the yaml and jsonschema modules);
+# the self-test first proves the checker fails on wrong payloads. Its last line is `contract: N passed, M failed`.
+/usr/bin/python3 scripts/check-contract.py --self-test || status=1
+/usr/bin/python3 scripts/check-contract.py "$run_dir/contract.jsonl" || status=1
 exit $status

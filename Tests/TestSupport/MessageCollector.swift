@@ -29,9 +29,11 @@ public final class MessageCollector: Sendable {
                 reconnectMaxDelay: .seconds(1)))
         let box = self.box
         let client = self.client
+        let recorder = ContractRecorder.shared
         reader = Task {
             while let batch = await client.nextBatch() {
                 for message in batch {
+                    recorder?.record(message)
                     let ready = box.state.withLock { s -> [CheckedContinuation<MQTTMessage?, Never>] in
                         s.received.append(message)
                         let index = s.received.count - 1
