@@ -28,19 +28,44 @@ public struct TopicFilter: Hashable, Sendable, CustomStringConvertible {
     public var description: String { subscription }
 
     /// Whether a topic name published on the broker is delivered to this subscription.
+    /// Walks both as UTF-8 bytes without splitting: it runs for every message and subscriber.
     public func matches(_ topic: String) -> Bool {
-        guard Self.isValidTopicName(topic) else { return false }
-        let topicLevels = topic.split(separator: "/", omittingEmptySubsequences: false)
+        var topic = topic
+        return topic.withUTF8 { name in
+            var filter = filter
+            return filter.withUTF8 { pattern in Self.matches(name: name, filter: pattern) }
+        }
+    }
+
+    private static func matches(name: UnsafeBufferPointer<UInt8>, filter: UnsafeBufferPointer<UInt8>) -> Bool {
+        let slash = UInt8(ascii: "/")
+        let plus = UInt8(ascii: "+")
+        let hash = UInt8(ascii: "#")
+        guard !name.isEmpty, !name.contains(where: { $0 == plus || $0 == hash || $0 == 0 }) else { return false }
         // MQTT §4.7.2: a wildcard in the first level never matches a `$…` topic.
-        if topic.hasPrefix("$"), let first = levels.first, first == "+" || first == "#" {
-            return false
+        if name[0] == UInt8(ascii: "$"), let first = filter.first, first == plus || first == hash { return false }
+        var n = 0  // position in the name
+        var f = 0  // position in the filter, always at the start of a filter level
+        while true {
+            let levelEnd = filter[f...].firstIndex(of: slash) ?? filter.count
+            let isLast = levelEnd == filter.count
+            if levelEnd - f == 1 && filter[f] == hash { return true }  // also matches the parent: `a/#` matches `a`
+            guard n <= name.count else { return false }
+            let nameEnd = name[n...].firstIndex(of: slash) ?? name.count
+            if !(levelEnd - f == 1 && filter[f] == plus) {
+                guard nameEnd - n == levelEnd - f, (0..<(levelEnd - f)).allSatisfy({ name[n + $0] == filter[f + $0] }) else {
+                    return false
+                }
+            }
+            if isLast { return nameEnd == name.count }
+            // The filter goes on: the name must too (a trailing `/#` matches the parent as well).
+            if nameEnd == name.count {
+                let rest = filter.count - (levelEnd + 1)
+                return rest == 1 && filter[levelEnd + 1] == hash
+            }
+            n = nameEnd + 1
+            f = levelEnd + 1
         }
-        for (index, level) in levels.enumerated() {
-            if level == "#" { return true }  // also matches the parent: `a/#` matches `a`
-            guard index < topicLevels.count else { return false }
-            if level != "+" && level != topicLevels[index] { return false }
-        }
-        return levels.count == topicLevels.count
     }
 
     /// Whether `subscription` is a valid filter (plain or `$share/<group>/<filter>`).
