@@ -11,6 +11,10 @@ struct BenchReport: Codable {
     var throughput: [ThroughputResult] = []
     var roundTrip: RoundTripReport?
     var memory: MemoryResult?
+    /// OZLocks ReadState through the facade vs. straight to the simulator.
+    var facade: FacadeReport?
+    /// `gatehouse run` polling OZLocks WR locks.
+    var polling: PollingResult?
     /// Peak RSS (VmHWM) of this bench process: requester, echoes and the in-process bridge.
     var benchPeakRssKiB: Int?
     var targets: [TargetCheck] = []
