@@ -28,7 +28,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Write each open-loop phase's per-request latencies as CSV into this directory.") var timeline: String?
     @Option(help: "QoS of requests and replies.") var requestQos = 1
     @Option(help: "Seconds `gatehouse run` idles before its memory is read.") var idleSeconds = 3.0
-    @Option(help: "Offered rates of the OZLocks facade phases, req/s (repeatable).") var facadeRate: [Int] = [1000]
+    @Option(help: "Offered rates of the OZLocks facade phases, req/s (repeatable; the target is checked at 1000).") var facadeRate: [Int] = [250, 1000]
     @Option(help: "Seconds per OZLocks facade phase (default: --seconds).") var facadeSeconds: Double?
     @Option(help: "Rooms the facade's ReadStates go round robin over.") var facadeRooms = 100
     @Option(help: "WR locks the polling part configures (and the simulator has).") var pollLocks = 10_000
