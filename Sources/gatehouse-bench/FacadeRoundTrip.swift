@@ -78,7 +78,7 @@ struct FacadeRoundTripBench {
             client:
                 "AsyncHTTPClient, 1 event-loop thread in the bench process, keep-alive, at most \(HTTPLoad.connectionLimit) connections per server")
         let processes: [(name: String, pid: pid_t?)] = [
-            ("bench", nil), ("gatehouse", bridge.child.pid), ("simulator", simulator.child.pid), ("broker", brokerPID),
+            ("bench", getpid()), ("gatehouse", bridge.child.pid), ("simulator", simulator.child.pid), ("broker", brokerPID),
         ]
         // Warm-up (not recorded): connection pools of the client and of the adapter, code paths.
         for requests in [floor, direct, facade] { _ = await load.openLoop(requests, rate: rates.first ?? 1000, seconds: 2) }

@@ -9,11 +9,12 @@ struct ProcessCPUWindow {
     private let machine = MachineCPU()
     private let start = ContinuousClock.now
 
-    /// `nil` as a pid means this bench process.
+    /// Processes without a pid (e.g. no `--broker-pid`) are left out.
     init(_ processes: [(name: String, pid: pid_t?)]) {
-        names = processes.map(\.name)
-        pids = processes.map(\.pid)
-        before = processes.map { CPUTime(pid: $0.pid) }
+        let known = processes.filter { $0.pid != nil }
+        names = known.map(\.name)
+        pids = known.map(\.pid)
+        before = known.map { CPUTime(pid: $0.pid) }
     }
 
     func usage() -> ProcessCPUShares {
