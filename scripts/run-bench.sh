@@ -22,7 +22,7 @@ readonly bin_dir
 [[ -x $bin_dir/gatehouse-bench ]] || die "$bin_dir/gatehouse-bench is missing: build it first (make bench does)"
 gatehouse_args=(--gatehouse "$bin_dir/gatehouse")
 if [[ ! -x $bin_dir/gatehouse ]]; then
-    echo "run-bench.sh: $bin_dir/gatehouse is missing: the memory measurement will fail" >&2
+    echo "run-bench.sh: $bin_dir/gatehouse is missing: the memory, facade and polling parts will fail" >&2
     gatehouse_args=()
 fi
 for tool in mosquitto_pub mosquitto_sub; do

@@ -2,8 +2,9 @@ import ArgumentParser
 import Bridge
 import Foundation
 
-/// `gatehouse-bench`: measures throughput, request round trips and memory against one broker
-/// (started by `scripts/run-bench.sh`), prints a summary and writes the JSON report.
+/// `gatehouse-bench`: measures throughput, request round trips, memory, the OZLocks facade's round
+/// trip and OZLocks lock polling against one broker (started by `scripts/run-bench.sh`), prints a
+/// summary and writes the JSON report.
 @main
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +15,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Broker port.") var port: Int
     @Option(help: "The broker's mosquitto.conf, to record and check its tuning.") var brokerConfig: String?
     @Option(help: "The broker's process id, to report its CPU use.") var brokerPid: Int32?
-    @Option(help: "The release `gatehouse` binary, for the memory measurement.") var gatehouse: String?
+    @Option(help: "The release `gatehouse` binary, for the memory, facade and polling parts.") var gatehouse: String?
     @Option(help: "Where the JSON reports go.") var results = "bench/results"
     @Option(help: "Scratch directory (payload files, stores, logs); a temporary one by default.") var workDir: String?
     @Option(help: "Messages per QoS 0 throughput run.") var qos0Messages = 200_000
@@ -31,15 +32,25 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Vanke part: seconds of sustained load.") var vankeSeconds = 60.0
     @Option(help: "Vanke part: gates the recognitions are spread over (a newer recognition at a gate supersedes an older one: keep each gate's interval well above the latency).") var vankeGates = 1000
     @Option(help: "Vanke part: the platform simulator's answer delay in ms.") var vankePlatformDelayMs = 1
-    @Option(help: "Skip a part: throughput, roundtrip, memory, vanke (repeatable).") var skip: [String] = []
+    @Option(help: "Offered rates of the OZLocks facade phases, req/s (repeatable; the target is checked at 1000).") var facadeRate: [Int] = [250, 1000]
+    @Option(help: "Seconds per OZLocks facade phase (default: --seconds).") var facadeSeconds: Double?
+    @Option(help: "Rooms the facade's ReadStates go round robin over.") var facadeRooms = 100
+    @Option(help: "WR locks the polling part configures (and the simulator has).") var pollLocks = 10_000
+    @Option(help: "pollInterval of the polling part, seconds.") var pollInterval = 60
+    @Option(help: "Seconds of the polling part's steady window (default: one poll interval).") var pollWindow: Double?
+    @Option(help: "Skip a part: throughput, roundtrip, memory, facade, polling, vanke (repeatable).") var skip: [String] = []
     @Option(help: "The command line to record in the report.") var command = "gatehouse-bench"
     @Option(help: "The Swift toolchain to record in the report.") var toolchain: String?
 
     func validate() throws {
-        let parts: Set = ["throughput", "roundtrip", "memory", "vanke"]
+        let parts: Set = ["throughput", "roundtrip", "memory", "facade", "polling", "vanke"]
         if let unknown = skip.first(where: { !parts.contains($0) }) { throw ValidationError("unknown part '\(unknown)'") }
         if let unknown = echo.first(where: { $0 != "plain" && $0 != "router" }) { throw ValidationError("unknown echo '\(unknown)'") }
         guard (0...2).contains(requestQos) else { throw ValidationError("--request-qos must be 0, 1 or 2") }
+        guard facadeRate.allSatisfy({ $0 > 0 }), facadeRooms >= 1 else { throw ValidationError("--facade-rate and --facade-rooms must be positive") }
+        guard pollLocks >= 1, pollInterval >= 1, (pollWindow ?? 1) > 0 else {
+            throw ValidationError("--poll-locks, --poll-interval and --poll-window must be positive")
+        }
     }
 
     func run() async throws {
@@ -99,6 +110,30 @@ struct BenchCommand: AsyncParsableCommand {
                 do { report.vanke = try await bench.run() } catch { report.errors.append("vanke: \(error)") }
             } else {
                 report.errors.append("vanke: no --gatehouse binary given")
+            }
+        }
+        if !skip.contains("facade") {
+            if let gatehouse {
+                let phaseSeconds = facadeSeconds ?? seconds
+                Log.progress("OZLocks facade round trip, ReadState (\(phaseSeconds) s per phase, direct to the simulator, then through the facade)")
+                let bench = FacadeRoundTripBench(
+                    broker: broker, workDirectory: work, gatehouse: gatehouse, seconds: phaseSeconds, rates: facadeRate,
+                    rooms: facadeRooms, brokerPID: brokerPid)
+                do { report.facade = try await bench.run() } catch { report.errors.append("facade: \(error)") }
+            } else {
+                report.errors.append("facade: no --gatehouse binary given")
+            }
+        }
+        if !skip.contains("polling") {
+            if let gatehouse {
+                let window = pollWindow ?? Double(pollInterval)
+                Log.progress("OZLocks polling of \(pollLocks) WR locks every \(pollInterval) s (first pass, then a \(window) s steady window)")
+                let bench = LockPollingBench(
+                    broker: broker, workDirectory: work, gatehouse: gatehouse, locks: pollLocks, interval: pollInterval,
+                    window: window, brokerPID: brokerPid)
+                do { report.polling = try await bench.run() } catch { report.errors.append("polling: \(error)") }
+            } else {
+                report.errors.append("polling: no --gatehouse binary given")
             }
         }
         report.benchPeakRssKiB = ProcStatus(pid: nil)?.peakRssKiB

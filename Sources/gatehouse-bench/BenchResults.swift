@@ -12,6 +12,10 @@ struct BenchReport: Codable {
     var roundTrip: RoundTripReport?
     var memory: MemoryResult?
     var vanke: VankeResult?
+    /// OZLocks ReadState through the facade vs. straight to the simulator.
+    var facade: FacadeReport?
+    /// `gatehouse run` polling OZLocks WR locks.
+    var polling: PollingResult?
     /// Peak RSS (VmHWM) of this bench process: requester, echoes and the in-process bridge.
     var benchPeakRssKiB: Int?
     var targets: [TargetCheck] = []

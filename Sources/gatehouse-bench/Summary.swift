@@ -8,6 +8,11 @@ enum Targets {
     static let maximumIdleRssKiB = 30.0 * 1024
     static let minimumVankeRate = 2000.0 * 0.98
     static let maximumVankeP99Micros = 20_000.0
+    /// Issue 3: ReadState through the OZLocks facade, p99 at 1000 req/s offered.
+    static let maximumFacadeP99Micros = 5_000.0
+    /// Issue 3: polling 10,000 WR locks every 60 s, the bridge's CPU (% of one core) and RSS.
+    static let maximumPollingCpuPercent = 10.0
+    static let maximumPollingRssKiB = 80.0 * 1024
 
     static func check(_ report: BenchReport) -> [TargetCheck] {
         var checks: [TargetCheck] = []
@@ -31,6 +36,18 @@ enum Targets {
             checks.append(TargetCheck("Vanke recognitions offered", value: vanke.achievedRate, atLeast: minimumVankeRate, unit: "rec/s"))
             checks.append(TargetCheck("Vanke recognitions without a decision", value: Double(vanke.missing), atMost: 0, unit: "rec"))
             checks.append(TargetCheck("Vanke recognition → decision p99", value: Double(vanke.p99Us), atMost: maximumVankeP99Micros, unit: "µs"))
+        }
+        if let facade = report.facade?.results.first(where: { $0.target == "facade" && $0.offeredRate == 1000 }) {
+            checks.append(TargetCheck("OZLocks facade ReadState p99 at 1000 req/s", value: Double(facade.p99Us), atMost: maximumFacadeP99Micros, unit: "µs"))
+        }
+        // The targets are for 10,000 locks every 60 s; other settings (shorter runs) are reported only.
+        if let polling = report.polling, polling.locks == 10_000, polling.pollIntervalSeconds == 60 {
+            if let cpu = polling.steadyCPU["gatehouse"] {
+                checks.append(TargetCheck("polling 10,000 WR locks every 60 s, bridge CPU", value: cpu, atMost: maximumPollingCpuPercent, unit: "% of one core"))
+            }
+            if let peak = polling.gatehousePeakRssKiB {
+                checks.append(TargetCheck("polling 10,000 WR locks every 60 s, bridge peak RSS", value: Double(peak), atMost: maximumPollingRssKiB, unit: "KiB"))
+            }
         }
         return checks
     }
@@ -107,6 +124,8 @@ enum Summary {
             lines.append(
                 "  p50 \(v.p50Us) µs, p99 \(v.p99Us) µs, p99.9 \(v.p999Us) µs, max \(v.maxUs) µs; gatehouse CPU \(percent(v.gatehouseCpuPercent)) of a core, peak RSS \(mib(v.gatehousePeakRssKiB))")
         }
+        if let facade = report.facade { lines += facadeLines(facade) }
+        if let polling = report.polling { lines += pollingLines(polling) }
         if let bench = report.benchPeakRssKiB {
             lines.append("Peak RSS of the bench process (requester, echoes, in-process bridge): \(mib(bench))")
         }
@@ -121,6 +140,54 @@ enum Summary {
         for error in report.errors { lines.append("ERROR \(error)") }
         return lines.joined(separator: "\n")
     }
+
+    private static let facadeWidths = [18, 13, 7, 7, 7, 7, 6, 7, 10, 10, 8, 8]
+
+    private static func facadeLines(_ facade: FacadeReport) -> [String] {
+        var lines = ["", "OZLocks facade round trip, \(facade.operation) over HTTP (latencies in µs from the due time)"]
+        lines.append(
+            row(["", "ok", "p50", "p99", "p99.9", "max", "late", "bench", "gatehouse", "simulator", "broker", "others"], widths: facadeWidths))
+        for r in facade.results {
+            lines.append(
+                row(
+                    [
+                        r.label, "\(r.ok)/\(r.sent)", "\(r.p50Us)", "\(r.p99Us)", "\(r.p999Us)", "\(r.maxUs)", "\(r.senderLatenessP99Us)",
+                        percent(r.cpu["bench"]), percent(r.cpu["gatehouse"]), percent(r.cpu["simulator"]), percent(r.cpu["broker"]),
+                        percent(r.cpu.others),
+                    ],
+                    widths: facadeWidths))
+            if !r.failures.isEmpty {
+                lines.append("  failures: " + r.failures.sorted { $0.key < $1.key }.map { "\($0.key) × \($0.value)" }.joined(separator: ", "))
+            }
+        }
+        for a in facade.added {
+            lines.append(
+                "  added by Gatehouse @ \(a.offeredRate)/s: p50 \(signed(a.p50Us)) µs, p99 \(signed(a.p99Us)) µs"
+                    + "\(a.p99Ratio.map { String(format: " (× %.2f)", $0) } ?? ""), p99.9 \(signed(a.p999Us)) µs")
+        }
+        lines.append("  client: \(facade.client); CPU in % of one core")
+        lines.append("  gatehouse run (facade + adapter) after the phases: RSS \(mib(facade.gatehouseRssKiB)), peak \(mib(facade.gatehousePeakRssKiB))")
+        return lines
+    }
+
+    private static func pollingLines(_ p: PollingResult) -> [String] {
+        func cpu(_ shares: ProcessCPUShares) -> String {
+            "gatehouse \(String(format: "%.1f%%", shares["gatehouse"] ?? -1)), simulator \(percent(shares["simulator"])), "
+                + "broker \(percent(shares["broker"])), others \(percent(shares.others))"
+        }
+        return [
+            "",
+            "OZLocks polling: \(p.locks) WR locks every \(p.pollIntervalSeconds) s (ReadState + ReadLogLock each, pollConcurrency \(p.pollConcurrency)); CPU in % of one core",
+            "  first pass (unspread): \(number(p.firstPassSeconds, decimals: 1)) s after online (online \(number(p.startupSeconds, decimals: 1)) s after start); \(cpu(p.firstPassCPU))",
+            "  between passes (\(number(p.idleCPU.seconds)) s): \(cpu(p.idleCPU))",
+            "  steady pass (\(number(p.windowSeconds)) s): \(p.readStatesInWindow) ReadState + \(p.readLogsInWindow) ReadLogLock; \(cpu(p.steadyCPU)); "
+                + "\(number(p.gatehouseCpuMicrosPerLock)) µs of bridge CPU per lock",
+            "  gatehouse run RSS \(mib(p.gatehouseRssKiB)) (private/anon \(mib(p.gatehouseAnonRssKiB)), file-backed \(mib(p.gatehouseFileRssKiB))), "
+                + "after the first pass \(mib(p.gatehouseRssAfterFirstPassKiB)), peak \(mib(p.gatehousePeakRssKiB)); \(p.gatehouseLogLines) log lines",
+        ]
+    }
+
+    private static func signed(_ value: Int64) -> String { value >= 0 ? "+\(value)" : "\(value)" }
 
     /// The first cell left-aligned in `widths[0]`, the others right-aligned in theirs (default 10).
     private static func row(_ cells: [String], widths: [Int] = [8, 10, 12, 14, 8]) -> String {

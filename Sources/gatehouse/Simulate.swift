@@ -21,6 +21,7 @@ struct SimulateOZLocks: AsyncParsableCommand {
     @Option(help: "The API key clients must send.") var apiKey: String
     @Option(help: "The header that carries the API key.") var apiKeyHeader = "X-API-Key"
     @Option(help: "Rooms as name:series (WR online, H offline), comma-separated.") var rooms = "101:WR,102:WR,103:H"
+    @Option(help: "Instead of --rooms: rooms 1…N, all WR (load tests, e.g. 10000).") var roomCount: Int?
     @Option(help: "Encoder ids, comma-separated; each starts with a blank card on it.") var encoders = "001"
     @Option(help: "Time zone of the DD.MM.YYYY HH:MM dates.") var timeZone = "Europe/Moscow"
 
@@ -46,7 +47,8 @@ struct SimulateOZLocks: AsyncParsableCommand {
         let simulator = OZLocksSimulator(
             apiKey: apiKey, apiKeyHeader: apiKeyHeader, rooms: roomList, encoders: encoderList, timeZone: zone)
         let bound = try await simulator.start(host: host, port: port)
-        let roomText = roomList.map { "\($0.name) \($0.series.rawValue)" }.joined(separator: ", ")
+        let roomText = roomCount.map { "1…\($0) WR" }
+            ?? roomList.map { "\($0.name) \($0.series.rawValue)" }.joined(separator: ", ")
         let shownHost = host.contains(":") ? "[\(host)]" : host
         // Straight to the descriptor: a script waiting for this line must not wait for a buffer flush.
         FileHandle.standardOutput.write(Data(
@@ -68,7 +70,11 @@ struct SimulateOZLocks: AsyncParsableCommand {
     }
 
     private func parsedRooms() throws -> [OZLocksSimulator.Room] {
-        try rooms.split(separator: ",").map { entry in
+        if let roomCount {
+            guard roomCount >= 1 else { throw ValidationError("--room-count must be at least 1") }
+            return (1...roomCount).map { OZLocksSimulator.Room(String($0), series: .wr) }
+        }
+        return try rooms.split(separator: ",").map { entry in
             let item = entry.trimmingCharacters(in: .whitespaces)
             guard let colon = item.lastIndex(of: ":"), colon != item.startIndex,
                   let series = OZLocksSimulator.Series(rawValue: item[item.index(after: colon)...].uppercased())
