@@ -9,7 +9,7 @@ public struct ImageStore: Sendable {
 
     /// Stores a picture inside the caller's write transaction.
     public func put(id: String, contentType: String, data: Data, now: Date = Date(), in db: Database) throws {
-        try db.execute(
+        try db.run(
             sql: "INSERT OR REPLACE INTO image (id, contentType, data, storedAt) VALUES (?, ?, ?, ?)",
             arguments: [id, contentType, data, now.timeIntervalSince1970])
     }
@@ -25,7 +25,7 @@ public struct ImageStore: Sendable {
     @discardableResult
     public func purge(olderThan date: Date) async throws -> Int {
         try await database.pool.write { db in
-            try db.execute(sql: "DELETE FROM image WHERE storedAt < ?", arguments: [date.timeIntervalSince1970])
+            try db.run(sql: "DELETE FROM image WHERE storedAt < ?", arguments: [date.timeIntervalSince1970])
             return db.changesCount
         }
     }

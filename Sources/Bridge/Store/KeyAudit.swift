@@ -38,7 +38,7 @@ public struct KeyAudit: Sendable {
 
     public func record(_ entry: KeyAuditEntry) async throws {
         try await database.pool.write { db in
-            try db.execute(
+            try db.run(
                 sql: """
                     INSERT INTO keyAudit (at, adapter, operation, room, guestId, encoder, workstation, issuer, cardUid, result)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -87,7 +87,7 @@ public struct AdapterCursors: Sendable {
 
     /// Sets a value inside the caller's write transaction.
     public func set(adapter: String, key: String, value: Data, in db: Database) throws {
-        try db.execute(
+        try db.run(
             sql: """
                 INSERT INTO adapterCursor (adapter, key, value) VALUES (?, ?, ?)
                 ON CONFLICT (adapter, key) DO UPDATE SET value = excluded.value
@@ -101,7 +101,7 @@ public struct AdapterCursors: Sendable {
 
     /// Removes a value inside the caller's write transaction.
     public func remove(adapter: String, key: String, in db: Database) throws {
-        try db.execute(sql: "DELETE FROM adapterCursor WHERE adapter = ? AND key = ?", arguments: [adapter, key])
+        try db.run(sql: "DELETE FROM adapterCursor WHERE adapter = ? AND key = ?", arguments: [adapter, key])
     }
 
     /// Every value of the adapter whose key starts with `prefix`, ordered by key.

@@ -22,7 +22,7 @@ public struct Outbox: Sendable {
     @discardableResult
     public func enqueue(stream: String, key: String, payload: Data, now: Date = Date(), in db: Database) throws -> Int64 {
         let seconds = now.timeIntervalSince1970
-        try db.execute(
+        try db.run(
             sql: "INSERT INTO outbox (stream, key, payload, enqueuedAt, nextAttemptAt) VALUES (?, ?, ?, ?, ?)",
             arguments: [stream, key, payload, seconds, seconds]
         )
@@ -39,8 +39,7 @@ public struct Outbox: Sendable {
         guard limit > 0 else { return [] }
         let nowSeconds = now.timeIntervalSince1970
         let until = nowSeconds + leaseFor.storeSeconds
-        let rows = try Row.fetchAll(
-            db,
+        let rows = try db.rows(
             sql: """
                 SELECT id, stream, key, payload, attempts, enqueuedAt FROM outbox AS entry
                 WHERE stream = ?1 AND nextAttemptAt <= ?2 AND (leasedUntil IS NULL OR leasedUntil <= ?2)
@@ -56,7 +55,7 @@ public struct Outbox: Sendable {
         // backlog of thousands the GROUP BY form cost more than the pushes themselves.
         let entries = rows.map(OutboxEntry.init(row:))
         for entry in entries {
-            try db.execute(sql: "UPDATE outbox SET leasedUntil = ? WHERE id = ?", arguments: [until, entry.id])
+            try db.run(sql: "UPDATE outbox SET leasedUntil = ? WHERE id = ?", arguments: [until, entry.id])
         }
         return entries
     }
@@ -64,7 +63,7 @@ public struct Outbox: Sendable {
     /// Removes an entry inside the caller's write transaction; returns false if it was already gone.
     @discardableResult
     public func ack(id: Int64, in db: Database) throws -> Bool {
-        try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id])
+        try db.run(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id])
         return db.changesCount > 0
     }
 
@@ -72,7 +71,7 @@ public struct Outbox: Sendable {
     @discardableResult
     public func ack(id: Int64) async throws -> Bool {
         try await pool.write { db in
-            try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id])
+            try db.run(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id])
             return db.changesCount > 0
         }
     }
@@ -101,7 +100,7 @@ public struct Outbox: Sendable {
         deadLetterStream: String? = nil, now: Date = Date(), in db: Database
     ) throws -> OutboxRetryOutcome? {
         let nowSeconds = now.timeIntervalSince1970
-        guard let previous = try Int.fetchOne(db, sql: "SELECT attempts FROM outbox WHERE id = ?", arguments: [id])
+        guard let previous = try Int.fetchOne(db.cachedStatement(sql: "SELECT attempts FROM outbox WHERE id = ?"), arguments: [id])
         else { return nil }
         let attempts = previous + 1
         if attempts >= maxAttempts {
@@ -110,7 +109,7 @@ public struct Outbox: Sendable {
             return .deadLettered
         }
         let next = nowSeconds + backoff(attempts).storeSeconds
-        try db.execute(
+        try db.run(
             sql: "UPDATE outbox SET attempts = ?, lastError = ?, nextAttemptAt = ?, leasedUntil = NULL WHERE id = ?",
             arguments: [attempts, error, next, id]
         )
@@ -130,7 +129,7 @@ public struct Outbox: Sendable {
     /// `reschedule` inside the caller's write transaction; false when the entry is gone.
     @discardableResult
     public func reschedule(id: Int64, at: Date, resetAttempts: Bool = false, in db: Database) throws -> Bool {
-        try db.execute(
+        try db.run(
             sql: "UPDATE outbox SET nextAttemptAt = ?, leasedUntil = NULL"
                 + (resetAttempts ? ", attempts = 0" : "") + " WHERE id = ?",
             arguments: [at.timeIntervalSince1970, id]
@@ -160,7 +159,7 @@ public struct Outbox: Sendable {
                     WHERE stream = ? AND leasedUntil IS NOT NULL ORDER BY id
                     """,
                 arguments: [stream])
-            try db.execute(sql: "UPDATE outbox SET leasedUntil = NULL WHERE stream = ?", arguments: [stream])
+            try db.run(sql: "UPDATE outbox SET leasedUntil = NULL WHERE stream = ?", arguments: [stream])
             return rows.map(OutboxEntry.init(row:))
         }
     }
@@ -168,21 +167,21 @@ public struct Outbox: Sendable {
     private static func moveToDeadLetters(
         id: Int64, attempts: Int, error: String, stream: String?, at seconds: Double, in db: Database
     ) throws {
-        try db.execute(
+        try db.run(
             sql: """
                 INSERT INTO outboxFailed (stream, key, payload, attempts, lastError, enqueuedAt, failedAt)
                 SELECT COALESCE(?, stream), key, payload, ?, ?, enqueuedAt, ? FROM outbox WHERE id = ?
                 """,
             arguments: [stream, attempts, error, seconds, id]
         )
-        try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id])
+        try db.run(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id])
     }
 
     /// Drops every pending entry of a key (e.g. superseded by a newer event); returns how many.
     @discardableResult
     public func discard(stream: String, key: String) async throws -> Int {
         try await pool.write { db in
-            try db.execute(sql: "DELETE FROM outbox WHERE stream = ? AND key = ?", arguments: [stream, key])
+            try db.run(sql: "DELETE FROM outbox WHERE stream = ? AND key = ?", arguments: [stream, key])
             return db.changesCount
         }
     }
