@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// A simulated vendor's HTTP listener that can go down and come back: start (retrying briefly when a
@@ -10,6 +11,7 @@ final class SimulatorHTTPServer: Sendable {
     private struct Running {
         let port: Int
         let task: Task<Void, Never>
+        let group: ServiceGroup
     }
 
     private let running = Mutex<Running?>(nil)
@@ -47,20 +49,25 @@ final class SimulatorHTTPServer: Sendable {
             configuration: .init(address: .hostname(host, port: port), serverName: serverName),
             onServerRunning: { channel in report.yield(.success(channel.localAddress?.port ?? port)) },
             logger: logger)
+        // Stopped by a graceful shutdown, never by cancelling the task: cancelling NIO's async
+        // server while an accepted connection is still queued traps ("Deinited NIOAsyncWriter
+        // without calling finish()", swift-nio#2637), and tests stop simulators under traffic.
+        let group = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [], cancellationSignals: [], logger: logger))
         let task = Task {
-            do { try await app.run() } catch { report.yield(.failure(error)) }
+            do { try await group.run() } catch { report.yield(.failure(error)) }
             report.finish()
         }
         var results = outcome.makeAsyncIterator()
         switch await results.next() {
         case .success(let bound):
-            running.withLock { $0 = Running(port: bound, task: task) }
+            running.withLock { $0 = Running(port: bound, task: task, group: group) }
             return bound
         case .failure(let error):
             throw error
         case nil:
             // Our caller was cancelled while the server was starting: do not leave it running.
-            task.cancel()
+            await group.triggerGracefulShutdown()
             throw CancellationError()
         }
     }
@@ -68,8 +75,8 @@ final class SimulatorHTTPServer: Sendable {
     /// Stops listening; afterwards connections are refused.
     func stop() async {
         guard let current = running.withLock({ current in defer { current = nil }; return current }) else { return }
-        // Cancelling the application closes the listening socket and every open connection.
-        current.task.cancel()
+        // Graceful: the listener closes, idle connections are closed, requests in flight finish.
+        await current.group.triggerGracefulShutdown()
         await current.task.value
         // The socket closes on NIO's event loop after the task ends: wait until it is released.
         let deadline = ContinuousClock.now + .seconds(3)

@@ -20,6 +20,8 @@ public final class VankeAdapter: GatehouseAdapter {
         var tasks: [Task<Void, Never>]
         /// The pusher: finished on stop, so pushes in flight get their answers.
         var pushing: Task<Void, Never>
+        /// The supplier listener: shut down gracefully on stop.
+        var serving: Task<Void, Never>
         var server: VankeSupplierServer
         var pusher: VankePusher
         var intake: VankeIntake
@@ -59,8 +61,8 @@ public final class VankeAdapter: GatehouseAdapter {
         let check = min(settings.deviceCheckInterval, settings.loopAlarmAfter) / 5
         let watchPeriod = max(min(check, .seconds(10)), .milliseconds(50))
         let pushing = Task { await pusher.run() }
+        let serving = Task { await server.run() }
         let tasks = [
-            Task { await server.run() },
             Task {
                 while !Task.isCancelled {
                     do { try await Task.sleep(for: watchPeriod) } catch { return }
@@ -75,12 +77,14 @@ public final class VankeAdapter: GatehouseAdapter {
                 }
             },
         ]
-        running.withLock { $0 = Running(tasks: tasks, pushing: pushing, server: server, pusher: pusher, intake: intake, client: client) }
+        running.withLock { $0 = Running(tasks: tasks, pushing: pushing, serving: serving, server: server, pusher: pusher, intake: intake, client: client) }
     }
 
     public func stop() async {
         let state = running.withLock { $0 }
         state?.tasks.forEach { $0.cancel() }
+        await state?.server.stop()
+        await state?.serving.value
         state?.pusher.finish()
         for task in state?.tasks ?? [] { await task.value }
         await state?.pushing.value

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 import Topics
 
@@ -16,6 +17,8 @@ final class VankeSupplierServer: Sendable {
     private let clock: VankeTime
     private let logger: Logger
     private let boundPort = Mutex<Int?>(nil)
+    private let group = Mutex<ServiceGroup?>(nil)
+    private let stopping = Mutex(false)
     static let maxBody = 1 << 20
 
     init(settings: VankeSettings, endpoints: VankeSupplierEndpoints, timeZone: TimeZone, logger: Logger) {
@@ -41,11 +44,29 @@ final class VankeSupplierServer: Sendable {
                 self.logger.info("Vanke supplier endpoints listening on \(self.settings.listen.host):\(port)")
             },
             logger: logger)
-        do {
-            try await app.runService()
-        } catch {
-            if !Task.isCancelled { logger.error("Vanke supplier endpoints stopped: \(error)") }
+        // Stopped by a graceful shutdown, not by cancelling: cancelling NIO's async server while
+        // an accepted connection is still queued traps (swift-nio#2637).
+        let services = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [], cancellationSignals: [], logger: logger))
+        let stopAtOnce = stopping.withLock { stopping in
+            group.withLock { $0 = services }
+            return stopping
         }
+        if stopAtOnce { await services.triggerGracefulShutdown() }
+        do {
+            try await services.run()
+        } catch {
+            logger.error("Vanke supplier endpoints stopped: \(error)")
+        }
+    }
+
+    /// Closes the listener; requests in flight get their answers.
+    func stop() async {
+        let services = stopping.withLock { stopping in
+            stopping = true
+            return group.withLock { $0 }
+        }
+        await services?.triggerGracefulShutdown()
     }
 
     func handle(_ endpoint: String, _ request: Request) async -> Response {
