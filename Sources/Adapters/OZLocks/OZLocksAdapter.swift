@@ -20,6 +20,8 @@ public final class OZLocksAdapter: GatehouseAdapter {
         var tasks: [Task<Void, Never>]
         var poller: LockPoller?
         var facade: OZLocksFacade?
+        /// The facade's listener: shut down gracefully, never cancelled.
+        var serving: Task<Void, Never>?
     }
 
     public init(settings: OZLocksSettings, logger: Logger = Logger(label: "gatehouse.adapter.ozlocks")) {
@@ -45,15 +47,17 @@ public final class OZLocksAdapter: GatehouseAdapter {
         let poller = LockPoller(adapter: self, context: bridge)
         var tasks = [Task { await poller.run() }]
         var facade: OZLocksFacade?
+        var serving: Task<Void, Never>?
         if let settings = settings.facade {
             let server = OZLocksFacade(settings: settings, apiKeyHeader: self.settings.apiKeyHeader, context: bridge, logger: logger)
             facade = server
-            tasks.append(Task { await server.run() })
+            serving = Task { await server.run() }
         }
         running.withLock {
             $0?.tasks = tasks
             $0?.poller = poller
             $0?.facade = facade
+            $0?.serving = serving
         }
     }
 
@@ -76,6 +80,7 @@ public final class OZLocksAdapter: GatehouseAdapter {
         let state = running.withLock { $0 }
         state?.tasks.forEach { $0.cancel() }
         await state?.facade?.stop()
+        await state?.serving?.value
         try? await http.shutdown()
     }
 

@@ -3,7 +3,6 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
-import ServiceLifecycle
 import Synchronization
 import Topics
 
@@ -17,8 +16,7 @@ final class VankeSupplierServer: Sendable {
     private let clock: VankeTime
     private let logger: Logger
     private let boundPort = Mutex<Int?>(nil)
-    private let group = Mutex<ServiceGroup?>(nil)
-    private let stopping = Mutex(false)
+    private let listener = GracefulListener()
     static let maxBody = 1 << 20
 
     init(settings: VankeSettings, endpoints: VankeSupplierEndpoints, timeZone: TimeZone, logger: Logger) {
@@ -44,30 +42,15 @@ final class VankeSupplierServer: Sendable {
                 self.logger.info("Vanke supplier endpoints listening on \(self.settings.listen.host):\(port)")
             },
             logger: logger)
-        // Stopped by a graceful shutdown, not by cancelling: cancelling NIO's async server while
-        // an accepted connection is still queued traps (swift-nio#2637).
-        let services = ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: [], cancellationSignals: [], logger: logger))
-        let stopAtOnce = stopping.withLock { stopping in
-            group.withLock { $0 = services }
-            return stopping
-        }
-        if stopAtOnce { await services.triggerGracefulShutdown() }
         do {
-            try await services.run()
+            try await listener.run(app, logger: logger)
         } catch {
             logger.error("Vanke supplier endpoints stopped: \(error)")
         }
     }
 
     /// Closes the listener; requests in flight get their answers.
-    func stop() async {
-        let services = stopping.withLock { stopping in
-            stopping = true
-            return group.withLock { $0 }
-        }
-        await services?.triggerGracefulShutdown()
-    }
+    func stop() async { await listener.stop() }
 
     func handle(_ endpoint: String, _ request: Request) async -> Response {
         guard VankeSupplierEndpoints.served.contains(endpoint) || VankeSupplierEndpoints.ignored.contains(endpoint) else {

@@ -17,7 +17,7 @@ final class OZLocksFacade: Sendable {
     private let translation: FacadeTranslation
     private let logger: Logger
     private let boundPort = Mutex<Int?>(nil)
-    private let task = Mutex<Task<Void, Never>?>(nil)
+    private let listener = GracefulListener()
 
     init(settings: OZLocksSettings.Facade, apiKeyHeader: String, context: BridgeContext, logger: Logger) {
         self.settings = settings
@@ -52,13 +52,14 @@ final class OZLocksFacade: Sendable {
             },
             logger: logger)
         do {
-            try await app.runService()
+            try await listener.run(app, logger: logger)
         } catch {
-            if !Task.isCancelled { logger.error("OZLocks facade stopped: \(error)") }
+            logger.error("OZLocks facade stopped: \(error)")
         }
     }
 
-    func stop() async {}
+    /// Closes the listener gracefully; `run` returns once requests in flight are answered.
+    func stop() async { await listener.stop() }
 
     private func handle(_ operation: OZLocksOperation, _ request: Request) async throws -> Response {
         let presented = request.headers.first { $0.name.canonicalName == apiKeyHeader }?.value ?? ""
