@@ -11,7 +11,7 @@ struct Simulate: AsyncParsableCommand {
 }
 
 /// `gatehouse simulate ozlocks`: the OZLocks integration server (Web-API) until SIGINT/SIGTERM.
-struct SimulateOZLocks: AsyncParsableCommand {
+struct SimulateOZLocks: AsyncParsableCommand, ListeningSimulatorCommand {
     static let configuration = CommandConfiguration(
         commandName: "ozlocks",
         abstract: "Simulate the OZLocks integration server (Web-API). Steer it through /_sim/ (no API key).")
@@ -59,16 +59,6 @@ struct SimulateOZLocks: AsyncParsableCommand {
         await simulator.stop()
     }
 
-    /// `host:port`, or `[v6-address]:port`.
-    private func hostAndPort() throws -> (String, Int) {
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
-              (0...65535).contains(port) else { throw ValidationError("--listen must be host:port, got \(listen)") }
-        var host = String(listen[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty else { throw ValidationError("--listen must be host:port, got \(listen)") }
-        return (host, port)
-    }
-
     private func parsedRooms() throws -> [OZLocksSimulator.Room] {
         if let roomCount {
             guard roomCount >= 1 else { throw ValidationError("--room-count must be at least 1") }
@@ -86,7 +76,7 @@ struct SimulateOZLocks: AsyncParsableCommand {
 
 /// `gatehouse simulate fias-pms`: a hotel PMS's FIAS interface. It listens, the lock system (the
 /// FIAS adapter) connects; a person types records on stdin and sees every record both ways.
-struct SimulateFIASPMS: AsyncParsableCommand {
+struct SimulateFIASPMS: AsyncParsableCommand, ListeningSimulatorCommand {
     static let configuration = CommandConfiguration(
         commandName: "fias-pms",
         abstract: "Simulate a hotel PMS's FIAS interface; type records on stdin, see received ones as `< KA|…|`.",
@@ -118,12 +108,12 @@ struct SimulateFIASPMS: AsyncParsableCommand {
         let bound = try await simulator.start(host: host, port: port)
         let shownHost = host.contains(":") ? "[\(host)]" : host
         let start = waitForLock ? "waits for the lock system to start the link" : "sends LS on accept"
-        Self.say("FIAS PMS simulator listening on \(shownHost):\(bound) (code page \(codePage); \(start)). Type help for commands.")
+        SimulatorConsoleIO.say("FIAS PMS simulator listening on \(shownHost):\(bound) (code page \(codePage); \(start)). Type help for commands.")
 
-        let printer = Task { for await event in events { Self.say(PMSConsole.line(for: event)) } }
+        let printer = Task { for await event in events { SimulatorConsoleIO.say(PMSConsole.line(for: event)) } }
         // At EOF on stdin (no terminal) the simulator keeps running until a signal.
         let typist = Task {
-            for await line in Self.standardInputLines() where await Self.obey(line, simulator: simulator) {
+            for await line in SimulatorConsoleIO.standardInputLines() where await Self.obey(line, simulator: simulator) {
                 stopper.yield()
                 return
             }
@@ -139,53 +129,29 @@ struct SimulateFIASPMS: AsyncParsableCommand {
     private static func obey(_ line: String, simulator: PMSSimulator) async -> Bool {
         switch PMSConsole.command(line) {
         case .send(let record):
-            if !simulator.isAlive { say("! the link is not alive: the lock system should ignore this record") }
-            do { try await simulator.send(record) } catch { say("! \(error)") }
+            if !simulator.isAlive { SimulatorConsoleIO.say("! the link is not alive: the lock system should ignore this record") }
+            do { try await simulator.send(record) } catch { SimulatorConsoleIO.say("! \(error)") }
         case .quit:
             return true
         case .restart:
             simulator.restart()
-            say("* restarted: the next LS is answered with LS; the link is down until LD/LR/LA")
+            SimulatorConsoleIO.say("* restarted: the next LS is answered with LS; the link is down until LD/LR/LA")
         case .drop:
             await simulator.dropConnection()
         case .help:
-            say(PMSConsole.help)
+            SimulatorConsoleIO.say(PMSConsole.help)
         case .invalid(let why):
-            say("! \(why)")
+            SimulatorConsoleIO.say("! \(why)")
         case .nothing:
             break
         }
         return false
     }
 
-    /// Lines typed on stdin, read on a thread of their own (readLine blocks).
-    private static func standardInputLines() -> AsyncStream<String> {
-        let (lines, feed) = AsyncStream<String>.makeStream()
-        Thread {
-            while let line = readLine() { feed.yield(line) }
-            feed.finish()
-        }.start()
-        return lines
-    }
-
-    /// Straight to the descriptor: a script waiting for a line must not wait for a buffer flush.
-    private static func say(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
-    }
-
-    /// `host:port`, or `[v6-address]:port` (as `simulate ozlocks` reads it).
-    private func hostAndPort() throws -> (String, Int) {
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
-              (0...65535).contains(port) else { throw ValidationError("--listen must be host:port, got \(listen)") }
-        var host = String(listen[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty else { throw ValidationError("--listen must be host:port, got \(listen)") }
-        return (host, port)
-    }
 }
 
 /// `gatehouse simulate ofd`: the OFD.ru partner API with a seeded demo client, until SIGINT/SIGTERM.
-struct SimulateOFD: AsyncParsableCommand {
+struct SimulateOFD: AsyncParsableCommand, ListeningSimulatorCommand {
     static let configuration = CommandConfiguration(
         commandName: "ofd",
         abstract: "Simulate the OFD.ru partner API: a demo INN with 3 registers (one fiscal drive ends in 10 days) and 2 activation codes.")
@@ -221,13 +187,4 @@ struct SimulateOFD: AsyncParsableCommand {
         await simulator.stop()
     }
 
-    /// `host:port`, or `[v6-address]:port` (as `simulate ozlocks` reads it).
-    private func hostAndPort() throws -> (String, Int) {
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
-              (0...65535).contains(port) else { throw ValidationError("--listen must be host:port, got \(listen)") }
-        var host = String(listen[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty else { throw ValidationError("--listen must be host:port, got \(listen)") }
-        return (host, port)
-    }
 }

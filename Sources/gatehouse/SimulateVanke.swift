@@ -5,7 +5,7 @@ import Simulators
 
 /// `gatehouse simulate vanke`: the Vanke parking platform. It receives the supplier's pushes (one
 /// line each on stdout) and, typed on stdin, calls the supplier's interfaces (see VankeConsole).
-struct SimulateVanke: AsyncParsableCommand {
+struct SimulateVanke: AsyncParsableCommand, ListeningSimulatorCommand {
     static let configuration = CommandConfiguration(
         commandName: "vanke",
         abstract: "Simulate the Vanke parking platform: receive pushes, call the supplier; type help for commands.",
@@ -38,19 +38,19 @@ struct SimulateVanke: AsyncParsableCommand {
 
         let bound = try await simulator.start(host: host, port: port)
         let shownHost = host.contains(":") ? "[\(host)]" : host
-        Self.say("Vanke platform simulator listening on http://\(shownHost):\(bound) (appId \(appId); parkingLotId \(parkingLotId); supplier \(supplierUrl); time zone \(timeZone)). Type help for commands.")
+        SimulatorConsoleIO.say("Vanke platform simulator listening on http://\(shownHost):\(bound) (appId \(appId); parkingLotId \(parkingLotId); supplier \(supplierUrl); time zone \(timeZone)). Type help for commands.")
 
         let setup = VankeConsole.Setup(host: host, port: bound, supplierURL: supplierUrl)
-        let printer = Task { for await event in events { Self.say(VankeConsole.line(for: event)) } }
+        let printer = Task { for await event in events { SimulatorConsoleIO.say(VankeConsole.line(for: event)) } }
         // At EOF on stdin (no terminal) the simulator keeps running until a signal.
         let typist = Task {
-            for await line in Self.standardInputLines() {
+            for await line in SimulatorConsoleIO.standardInputLines() {
                 let command = VankeConsole.command(line)
                 if command == .quit {
                     stopper.yield()
                     return
                 }
-                if let output = await VankeConsole.perform(command, on: simulator, setup: setup) { Self.say(output) }
+                if let output = await VankeConsole.perform(command, on: simulator, setup: setup) { SimulatorConsoleIO.say(output) }
             }
         }
         for await _ in stop { break }
@@ -60,28 +60,4 @@ struct SimulateVanke: AsyncParsableCommand {
         await simulator.stop()
     }
 
-    /// Lines typed on stdin, read on a thread of their own (readLine blocks).
-    private static func standardInputLines() -> AsyncStream<String> {
-        let (lines, feed) = AsyncStream<String>.makeStream()
-        Thread {
-            while let line = readLine() { feed.yield(line) }
-            feed.finish()
-        }.start()
-        return lines
-    }
-
-    /// Straight to the descriptor: a script waiting for a line must not wait for a buffer flush.
-    private static func say(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
-    }
-
-    /// `host:port`, or `[v6-address]:port` (as `simulate ozlocks` reads it).
-    private func hostAndPort() throws -> (String, Int) {
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
-              (0...65535).contains(port) else { throw ValidationError("--listen must be host:port, got \(listen)") }
-        var host = String(listen[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty else { throw ValidationError("--listen must be host:port, got \(listen)") }
-        return (host, port)
-    }
 }

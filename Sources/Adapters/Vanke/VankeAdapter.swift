@@ -52,8 +52,10 @@ public final class VankeAdapter: GatehouseAdapter {
         let imageBase = (settings.imageBaseUrl ?? "http://\(listen)").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         let intake = VankeIntake(
             context: bridge, settings: settings, gates: gates, watch: watch, pusher: pusher, imageBaseURL: imageBase,
-            logger: logger)
-        let endpoints = VankeSupplierEndpoints(context: bridge, settings: settings, gates: gates, pusher: pusher, logger: logger)
+            logger: logger, clock: VankeTime(timeZone: bridge.timeZone))
+        let endpoints = VankeSupplierEndpoints(
+            context: bridge, settings: settings, gates: gates, pusher: pusher, logger: logger,
+            clock: VankeTime(timeZone: bridge.timeZone))
         let server = VankeSupplierServer(settings: settings, endpoints: endpoints, timeZone: bridge.timeZone, logger: logger)
         intake.subscribe()
         await bridge.setAdapterState(name, .connecting, detail: settings.platformUrl)

@@ -14,9 +14,10 @@ struct VankeIntake: Sendable {
     let pusher: VankePusher
     let imageBaseURL: String
     let logger: Logger
+    /// Made once: a calendar per event would sit on the hot path.
+    let clock: VankeTime
 
     var topics: ParkingTopics { context.topics.parking(settings.parkingLotId) }
-    var clock: VankeTime { VankeTime(timeZone: context.timeZone) }
 
     func subscribe() {
         // Events keep their retain flag, so a retained one is refused also when it arrives live.

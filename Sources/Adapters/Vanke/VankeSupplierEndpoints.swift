@@ -11,9 +11,10 @@ struct VankeSupplierEndpoints: Sendable {
     let gates: VankeGates
     let pusher: VankePusher
     let logger: Logger
+    /// Made once, not per request.
+    let clock: VankeTime
 
     var topics: ParkingTopics { context.topics.parking(settings.parkingLotId) }
-    var clock: VankeTime { VankeTime(timeZone: context.timeZone) }
     var now: String { Timestamp.rfc3339(Date(), in: context.timeZone) }
 
     /// The three "(忽略)" queries: answered, but not served.

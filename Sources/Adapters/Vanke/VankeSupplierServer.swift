@@ -82,7 +82,7 @@ final class VankeSupplierServer: Sendable {
     func authenticate(_ fields: VankeRequestFields) throws(VankeRefusal) {
         let token = try fields.string("token")
         let timeText = try fields.string("time")
-        _ = try fields.string("parkingLotId")
+        let lot = try fields.string("parkingLotId")
         guard VankeToken.verify(token, time: timeText, appId: settings.appId, secret: settings.appSecret) else {
             throw VankeRefusal("token invalid")
         }
@@ -94,7 +94,7 @@ final class VankeSupplierServer: Sendable {
             throw VankeRefusal(
                 "field 'time': \(timeText) is \(Int(skew)) s away from our clock (allowed ±\(Int(settings.timeWindow.timeInterval)) s)")
         }
-        guard try fields.string("parkingLotId") == settings.parkingLotId else {
+        guard lot == settings.parkingLotId else {
             throw VankeRefusal("field 'parkingLotId': unknown parking lot")
         }
     }

@@ -75,14 +75,14 @@ public final class BridgeContext: Sendable {
 
     /// Shows an adapter's upstream link on `gatehouse/bridge/adapters/<name>`.
     public func setAdapterState(_ name: String, _ state: AdapterState, detail: String? = nil) async {
-        let status = AdapterStatus(
-            state: state, since: Timestamp.rfc3339(Date(), in: timeZone), detail: detail)
-        let changed = adapterStates.withLock { states -> Bool in
-            if states[name]?.state == status.state && states[name]?.detail == status.detail { return false }
+        // Called on every push and poll: the timestamp is made only when something changed.
+        let status = adapterStates.withLock { states -> AdapterStatus? in
+            if states[name]?.state == state && states[name]?.detail == detail { return nil }
+            let status = AdapterStatus(state: state, since: Timestamp.rfc3339(Date(), in: timeZone), detail: detail)
             states[name] = status
-            return true
+            return status
         }
-        guard changed else { return }
+        guard let status else { return }
         do {
             _ = try await publishState(topics.bridge.adapter(name), status)
         } catch {

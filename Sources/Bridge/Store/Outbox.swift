@@ -70,10 +70,7 @@ public struct Outbox: Sendable {
     /// Removes a delivered entry; returns false if it was already gone.
     @discardableResult
     public func ack(id: Int64) async throws -> Bool {
-        try await pool.write { db in
-            try db.run(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id])
-            return db.changesCount > 0
-        }
+        try await pool.write { db in try ack(id: id, in: db) }
     }
 
     /// Records a failed attempt: schedules the next one after `backoff(attempts)`, or moves the

@@ -21,7 +21,7 @@ enum OFDJSON: Sendable {
     private func write(to out: inout String) {
         switch self {
         case .bool(let value): out += value ? "true" : "false"
-        case .string(let value): Self.quote(value, into: &out)
+        case .string(let value): SimulatorJSONText.quote(value, into: &out)
         case .array(let items):
             out += "["
             for (index, item) in items.enumerated() {
@@ -33,27 +33,11 @@ enum OFDJSON: Sendable {
             out += "{"
             for (index, (key, value)) in members.enumerated() {
                 if index > 0 { out += "," }
-                Self.quote(key, into: &out)
+                SimulatorJSONText.quote(key, into: &out)
                 out += ":"
                 value.write(to: &out)
             }
             out += "}"
         }
-    }
-
-    private static func quote(_ string: String, into out: inout String) {
-        out += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20: out += String(format: "\\u%04x", c.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
     }
 }
