@@ -250,6 +250,10 @@ delivered "homeassistant lock command .../set reaches gatehouse" \
     gatehouse 'gatehouse/locks/+/set' homeassistant gatehouse/locks/101/set
 delivered "homeassistant reads discovery" \
     homeassistant 'homeassistant/#' gatehouse homeassistant/device/gatehouse_hotel-1_lock_101/config
+delivered "homeassistant gate open button reaches gatehouse" \
+    gatehouse 'gatehouse/parking/+/gates/+/request/+' homeassistant gatehouse/parking/lot-1/gates/east-01/request/open
+not_delivered "homeassistant may not send other gate requests" \
+    gatehouse 'gatehouse/parking/+/gates/+/request/+' homeassistant gatehouse/parking/lot-1/gates/east-01/request/close "$gatehouse_marker"
 not_delivered "homeassistant may not send lock requests" \
     gatehouse 'gatehouse/locks/+/request/#' homeassistant gatehouse/locks/101/request/open "$gatehouse_marker"
 

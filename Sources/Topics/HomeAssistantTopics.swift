@@ -16,6 +16,20 @@ public struct HomeAssistantTopics: Hashable, Sendable {
         "\(prefix)/device/\(Self.objectID(instance: instance, kind: kind, id: id))/config"
     }
 
+    /// What every discovery topic of `instance` starts with: `<prefix>/device/gatehouse_<instance>_`.
+    public func deviceConfigPrefix(instance: String) -> String {
+        "\(prefix)/device/gatehouse_\(Self.sanitised(instance))_"
+    }
+
+    /// The kind of one of `instance`'s discovery topics (kinds hold no `_`), or nil for any other topic.
+    public func kind(ofDeviceConfig topic: String, instance: String) -> String? {
+        let start = deviceConfigPrefix(instance: instance)
+        guard topic.hasPrefix(start), topic.hasSuffix("/config") else { return nil }
+        let rest = topic.dropFirst(start.count)
+        guard let end = rest.firstIndex(of: "_") else { return nil }
+        return String(rest[..<end])
+    }
+
     /// `gatehouse_<instance>_<kind>_<id>`, each part restricted to `[a-zA-Z0-9_-]`; also usable as
     /// a `unique_id`.
     public static func objectID(instance: String, kind: String, id: String) -> String {

@@ -90,6 +90,17 @@ public struct GateCommand: Codable, Sendable, Equatable {
     }
 }
 
+/// `…/gates/<device>/request/open` (in): an operator, or Home Assistant's "open" button, opens
+/// the gate. Force (the default) opens regardless; normal only for the plate the gate recognised last.
+public struct GateOpenRequest: Decodable, Sendable, Equatable {
+    public enum Mode: String, Decodable, Sendable, CaseIterable {
+        case normal, force
+    }
+
+    public var mode: Mode?
+    public var plate: String?
+}
+
 /// `…/gates/<device>/mode` (R, out).
 public struct GateMode: Codable, Sendable, Equatable {
     public enum Mode: String, Codable, Sendable, CaseIterable {

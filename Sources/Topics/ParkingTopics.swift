@@ -56,6 +56,8 @@ public struct GateTopics: Hashable, Sendable {
     public var mode: String { "\(root)/mode" }
     /// `…/loop` (R, in): whether a vehicle stands in the recognition zone.
     public var loop: String { "\(root)/loop" }
+    /// `…/request/<op>` (in): `open`.
+    public func request(_ operation: String) -> String { "\(root)/request/\(operation)" }
 }
 
 /// `<base>/parking/<lot>/devices/<device>/…`.

@@ -20,6 +20,8 @@ public final class RunningBridge: Sendable {
         config.mqtt.clientId = "gatehouse-\(instance)-\(unique)"
         // A base topic of its own, so tests running in parallel on one broker never see each other.
         config.mqtt.baseTopic = "gh-\(unique)"
+        // Likewise a discovery prefix of its own: every test bridge announces itself as instance "test".
+        config.homeAssistant.prefix = "ha-\(unique)"
         config.mqtt.reconnect.maxDelay = .seconds(1)
         config.store.path = TestFiles.directory("store").appendingPathComponent("gatehouse.sqlite").path
         config.http.listen.port = 0

@@ -49,11 +49,15 @@ struct KktState: Codable, Sendable, Equatable {
     var place: String?
     var createdAt: String?
     var fnEndsAt: String?
+    /// Whole days until `fnEndsAt` (negative once passed); republished as the days go by.
+    var fnDaysLeft: Int?
     var lastDocAt: String?
     var lastDocReceivedAt: String?
     var tariff: String?
     var contractStartsAt: String?
     var contractEndsAt: String?
+    /// Whole days until `contractEndsAt` (negative once passed).
+    var contractDaysLeft: Int?
     var lastPaidAt: String?
     var activation: ActivationState?
 }

@@ -7,7 +7,7 @@ import Topics
 /// Keeps `gatehouse/ofd/kkts/<rnm>` and `…/alerts` in step with the operator's register list, and
 /// follows applied activation codes until they are paid or cancelled.
 final class OFDRegisters: Sendable {
-    private let context: BridgeContext
+    let context: BridgeContext
     private let client: OFDClient
     private let settings: OFDSettings
     private let logger: Logger
@@ -33,7 +33,7 @@ final class OFDRegisters: Sendable {
 
     private var tz: TimeZone { context.timeZone }
     private func time(_ wire: String?) -> String? { OFDTime.parse(wire).map { Timestamp.rfc3339($0, in: tz) } }
-    private var kktPrefix: String { "\(context.topics.base)/ofd/kkts/" }
+    var kktPrefix: String { "\(context.topics.base)/ofd/kkts/" }
 
     // MARK: sync
 
@@ -49,16 +49,21 @@ final class OFDRegisters: Sendable {
             }
         }
         if removeMissing { try await clearMissing(inns: Set(inns), present: Set(states.map(\.rnm))) }
+        await announceRegisters()
         return states
     }
 
-    private func state(_ kkt: OFDWire.Kkt, inn: String) -> KktState {
-        KktState(
+    private func state(_ kkt: OFDWire.Kkt, inn: String, now: Date = Date()) -> KktState {
+        func daysLeft(_ wire: String?) -> Int? {
+            OFDTime.parse(wire).map { Int(($0.timeIntervalSince(now) / 86_400).rounded(.down)) }
+        }
+        return KktState(
             rnm: kkt.KktRegId, inn: inn, id: kkt.Id, serial: kkt.SerialNumber, fnNumber: kkt.FnNumber, model: kkt.KktModel,
             address: kkt.FiscalAddress, place: kkt.FiscalPlace, createdAt: time(kkt.CreateDate),
-            fnEndsAt: time(kkt.FnEndDate), lastDocAt: time(kkt.LastDocOnKktDateTime),
+            fnEndsAt: time(kkt.FnEndDate), fnDaysLeft: daysLeft(kkt.FnEndDate), lastDocAt: time(kkt.LastDocOnKktDateTime),
             lastDocReceivedAt: time(kkt.LastDocOnOfdDateTimeUtc), tariff: kkt.Tariff,
             contractStartsAt: time(kkt.ContractStartDateUtc), contractEndsAt: time(kkt.ContractEndDateUtc),
+            contractDaysLeft: daysLeft(kkt.ContractEndDateUtc),
             lastPaidAt: time(kkt.LastBuyDateUtc), activation: activation(for: kkt.KktRegId))
     }
 

@@ -45,7 +45,7 @@ public final class OZLocksAdapter: GatehouseAdapter {
         registerRoutes(bridge)
         await bridge.setAdapterState(name, .connecting, detail: settings.url)
         let poller = LockPoller(adapter: self, context: bridge)
-        var tasks = [Task { await poller.run() }]
+        var tasks = [Task { await poller.run() }, Task { await self.announceLocks(bridge) }]
         var facade: OZLocksFacade?
         var serving: Task<Void, Never>?
         if let settings = settings.facade {

@@ -57,7 +57,10 @@ public final class VankeAdapter: GatehouseAdapter {
             context: bridge, settings: settings, gates: gates, pusher: pusher, logger: logger,
             clock: VankeTime(timeZone: bridge.timeZone))
         let server = VankeSupplierServer(settings: settings, endpoints: endpoints, timeZone: bridge.timeZone, logger: logger)
+        // Before the places' sensors are heard: a place first seen now must not be withdrawn as stale.
+        await announceGatesAndPlaces(bridge)
         intake.subscribe()
+        serveGateRequests(bridge, opener: endpoints.opener)
         await bridge.setAdapterState(name, .connecting, detail: settings.platformUrl)
 
         let check = min(settings.deviceCheckInterval, settings.loopAlarmAfter) / 5

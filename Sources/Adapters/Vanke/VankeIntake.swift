@@ -95,10 +95,12 @@ struct VankeIntake: Sendable {
         do {
             guard !message.payload.isEmpty else {
                 try await context.store.cursors.remove(adapter: "vanke", key: "place.\(place)")
+                await context.homeAssistant.remove(kind: "place", id: place)
                 return
             }
             let fields = try RequestDecoder.decode(PlaceState.self, from: message.payload)
             try await context.store.cursors.set(adapter: "vanke", key: "place.\(place)", value: JSONEncoder().encode(fields))
+            await context.homeAssistant.add(VankeAdapter.placeDevice(place, lot: topics))
         } catch {
             refuse(message, error)
         }

@@ -15,6 +15,7 @@ struct VankeSupplierEndpoints: Sendable {
     let clock: VankeTime
 
     var topics: ParkingTopics { context.topics.parking(settings.parkingLotId) }
+    var opener: VankeGateOpener { VankeGateOpener(context: context, gates: gates, pusher: pusher, lot: settings.parkingLotId) }
     var now: String { Timestamp.rfc3339(Date(), in: context.timeZone) }
 
     /// The three "(忽略)" queries: answered, but not served.
@@ -51,22 +52,13 @@ struct VankeSupplierEndpoints: Sendable {
             await gates.setMode(gate, next)
             try await context.publishState(gateTopics.mode, GateMode(next))
         case "2" where plate?.isEmpty == false:
-            guard let latest = await gates.latest(gate) else {
-                throw VankeRefusal("plate mismatch: no vehicle is recognised at gate \(gate)")
-            }
-            guard Self.samePlate(latest.plate, plate ?? "") else { throw VankeRefusal("plate mismatch") }
-            try await open(gate, GateCommand(mode: .normal, plate: plate, requestedAt: now))
+            _ = try await opener.open(gate, mode: .normal, plate: plate)
         case "2", "3":
-            try await open(gate, GateCommand(mode: .force, plate: plate?.isEmpty == false ? plate : nil, requestedAt: now))
+            _ = try await opener.open(gate, mode: .force, plate: plate?.isEmpty == false ? plate : nil)
         default:
             throw VankeRefusal("field 'openMode': expected 0, 1, 2 or 3, got \"\(mode)\"")
         }
         return [:]
-    }
-
-    private func open(_ gate: String, _ command: GateCommand) async throws {
-        if let resending = await gates.opened(gate) { pusher.drop(resending) }
-        try context.publishEvent(topics.gate(gate).command, command)
     }
 
     private func showMessage(_ fields: VankeRequestFields) async throws -> [String: JSONValue] {
@@ -134,11 +126,5 @@ struct VankeSupplierEndpoints: Sendable {
         let start = min((page - 1) * size, rows.count)
         let slice = Array(rows[start..<min(start + size, rows.count)])
         return ["total": .int(Int64(rows.count)), "pageSize": .int(Int64(size)), "currentPage": .int(Int64(page)), "data": .array(slice)]
-    }
-
-    /// Plates compare without spaces and case (`闽 D782WY` is `闽D782WY`).
-    static func samePlate(_ a: String, _ b: String) -> Bool {
-        func normal(_ s: String) -> String { s.filter { !$0.isWhitespace }.uppercased() }
-        return normal(a) == normal(b)
     }
 }

@@ -69,6 +69,7 @@ extension GatehouseConfig.HomeAssistantSettings {
     init(from section: ConfigSection) {
         self.init()
         enabled = section.bool("enabled", default: enabled)
+        supportUrl = section.string("supportUrl", default: supportUrl)
         if let found = section.typed("prefix", expected: "a string", { $0 }) {
             if let problem = GatehouseConfig.topicProblem(found.value) {
                 section.report(problem, found.found)

@@ -1,4 +1,5 @@
 import Foundation
+import Topics
 
 /// Gatehouse's own configuration, decoded from the YAML file and `GATEHOUSE_*` overrides.
 /// The defaults run against a local broker with no file at all.
@@ -53,6 +54,8 @@ public struct GatehouseConfig: Sendable {
     public struct HomeAssistantSettings: Sendable {
         public var enabled = true
         public var prefix = "homeassistant"
+        /// `origin.support_url` of the discovery messages: where an operator finds help.
+        public var supportUrl = GatehouseVersion.supportURL
         public init() {}
     }
 

@@ -12,6 +12,8 @@ public final class BridgeContext: Sendable {
     public let router: RequestRouter
     public let dispatcher: MessageDispatcher
     public let logger: Logger
+    /// Home Assistant discovery: adapters announce their devices here.
+    public let homeAssistant: HomeAssistantDiscovery
     private let adapterStates = Mutex<[String: AdapterStatus]>([:])
 
     init(
@@ -25,6 +27,8 @@ public final class BridgeContext: Sendable {
         self.router = router
         self.dispatcher = dispatcher
         self.logger = logger
+        homeAssistant = HomeAssistantDiscovery(
+            config: config, bridgeState: topics.bridge.state, store: store, mqtt: mqtt, logger: logger)
     }
 
     public var timeZone: TimeZone { config.site.timeZone }

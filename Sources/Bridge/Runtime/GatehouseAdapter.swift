@@ -13,6 +13,13 @@ public protocol GatehouseAdapter: Sendable {
     func stop() async
     /// Really checks the adapter's upstream (vendor reachable, credentials accepted).
     func healthCheck() async -> AdapterHealth
+    /// The Home Assistant device kinds this adapter announces (`lock`, `gate`…). Configs of kinds
+    /// no configured adapter claims are withdrawn at start.
+    var discoveryKinds: Set<String> { get }
+}
+
+extension GatehouseAdapter {
+    public var discoveryKinds: Set<String> { [] }
 }
 
 /// The outcome of an adapter's health check.

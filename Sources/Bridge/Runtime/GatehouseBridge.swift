@@ -50,6 +50,9 @@ public final class GatehouseBridge: Service, Sendable {
         context.dispatcher.on(probe.topic) { [probe] message in probe.received(message) }
         mqtt.subscribe(probe.topic, qos: .atLeastOnce)
         registerBridgeRequests()
+        followHomeAssistant()
+        // Before the first connect: its republish must already know what earlier runs announced.
+        await context.homeAssistant.load()
         mqtt.start()
 
         await withTaskGroup(of: Void.self) { group in
@@ -65,6 +68,7 @@ public final class GatehouseBridge: Service, Sendable {
                     await context.setAdapterState(adapter.name, .disconnected, detail: "failed to start: \(error)")
                 }
             }
+            await announceToHomeAssistant()
             adaptersStarted.store(true, ordering: .releasing)
             try? await gracefulShutdown()
             await shutDown()
@@ -122,14 +126,19 @@ public final class GatehouseBridge: Service, Sendable {
             try mqtt.publish(context.topics.bridge.info, JSONCoding.encode(info), retain: true)
             let current = Set(adapters.map { context.topics.bridge.adapter($0.name) })
             let adapterPrefix = context.topics.bridge.adapter("")
+            let discovery = context.homeAssistant
+            let discoveryPrefix = discovery.topics.deviceConfigPrefix(instance: discovery.instance)
             for (topic, payload) in try await context.store.retained.all() {
                 // An adapter that is no longer configured must not linger as `connected`.
                 if topic.hasPrefix(adapterPrefix) && !current.contains(topic) {
                     try await context.clearState(topic)
                     continue
                 }
+                // Discovery republishes its own, in step with its withdrawals.
+                if topic.hasPrefix(discoveryPrefix) { continue }
                 try mqtt.publish(topic, payload, retain: true)
             }
+            discovery.republish()
         } catch {
             logger.error("cannot republish the bridge state: \(error)")
         }

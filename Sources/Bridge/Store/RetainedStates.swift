@@ -23,6 +23,30 @@ public struct RetainedStates: Sendable {
         }
     }
 
+    /// Stores many payloads in one transaction (thousands of discovery configs at start).
+    public func put(_ states: [(topic: String, payload: Data)]) async throws {
+        guard !states.isEmpty else { return }
+        try await pool.write { db in
+            for state in states {
+                try db.run(
+                    sql: """
+                        INSERT INTO retainedState (topic, payload) VALUES (?, ?)
+                        ON CONFLICT (topic) DO UPDATE SET payload = excluded.payload
+                        WHERE payload IS NOT excluded.payload
+                        """,
+                    arguments: [state.topic, state.payload])
+            }
+        }
+    }
+
+    /// Forgets many topics' states in one transaction.
+    public func remove(topics: [String]) async throws {
+        guard !topics.isEmpty else { return }
+        try await pool.write { db in
+            for topic in topics { try db.run(sql: "DELETE FROM retainedState WHERE topic = ?", arguments: [topic]) }
+        }
+    }
+
     /// Forgets the topic's state; returns whether there was one.
     @discardableResult
     public func remove(topic: String) async throws -> Bool {

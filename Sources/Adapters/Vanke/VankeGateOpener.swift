@@ -1,0 +1,32 @@
+import Bridge
+import Foundation
+import Topics
+
+/// Opening a gate, whoever asks (the platform's receiveOpenGate, an operator's open request):
+/// the barrier gets its command, and the gate's refused recognition stops being re-sent.
+struct VankeGateOpener: Sendable {
+    let context: BridgeContext
+    let gates: VankeGates
+    let pusher: VankePusher
+    let lot: String
+
+    /// Normal: opens only for the vehicle the gate recognised last. Force: opens regardless.
+    func open(_ gate: String, mode: GateCommand.Mode, plate: String?) async throws -> GateCommand {
+        if mode == .normal {
+            guard let latest = await gates.latest(gate) else {
+                throw VankeRefusal("plate mismatch: no vehicle is recognised at gate \(gate)")
+            }
+            guard Self.samePlate(latest.plate, plate ?? "") else { throw VankeRefusal("plate mismatch") }
+        }
+        let command = GateCommand(mode: mode, plate: plate, requestedAt: Timestamp.rfc3339(Date(), in: context.timeZone))
+        if let resending = await gates.opened(gate) { pusher.drop(resending) }
+        try context.publishEvent(context.topics.parking(lot).gate(gate).command, command)
+        return command
+    }
+
+    /// Plates compare without spaces and case (`闽 D782WY` is `闽D782WY`).
+    static func samePlate(_ a: String, _ b: String) -> Bool {
+        func normal(_ s: String) -> String { s.filter { !$0.isWhitespace }.uppercased() }
+        return normal(a) == normal(b)
+    }
+}
