@@ -58,6 +58,8 @@ public struct GateTopics: Hashable, Sendable {
     public var loop: String { "\(root)/loop" }
     /// `…/request/<op>` (in): `open`.
     public func request(_ operation: String) -> String { "\(root)/request/\(operation)" }
+    /// `…/response/<op>` (out): where the answer goes without a Response Topic.
+    public func response(_ operation: String) -> String { "\(root)/response/\(operation)" }
 }
 
 /// `<base>/parking/<lot>/devices/<device>/…`.

@@ -42,6 +42,7 @@ struct ContractCheckTests {
             lock.state, lock.availability, lock.event, lock.set, lock.response("set"),
             encoder.state,
             gate.recognition, gate.decision, gate.crossing, gate.command, gate.mode, gate.loop,
+            gate.request("open"), gate.response("open"),
             parking.display("{device}"), parking.place("{place}"), device.availability, device.alarm,
             t.ofd.kkt("{rnm}"), t.ofd.kktAlerts("{rnm}"),
         ]
