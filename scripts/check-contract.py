@@ -1,13 +1,14 @@
 #!/usr/bin/python3
-"""Checks recorded MQTT traffic against the topic contract in docs/asyncapi.yaml.
+"""Checks recorded MQTT traffic against the topic contract in docs/asyncapi.yaml, and recorded HTTP
+exchanges against the OpenAPI documents of the endpoints Gatehouse serves (docs/openapi/*.yaml).
 
-    scripts/check-contract.py [--spec docs/asyncapi.yaml] LOG.jsonl
+    scripts/check-contract.py [--spec docs/asyncapi.yaml] [--openapi docs/openapi] LOG.jsonl
     scripts/check-contract.py --self-test
 
 LOG is what the tests' MessageCollectors wrote with GATEHOUSE_CONTRACT_LOG set: one JSON line
 per received message, {"topic", "payload_b64", "retain"[, "qos"]}. Each topic is mapped to a
 channel of the document by dropping the base topic (whatever comes before the first contract
-level: bridge, locks, encoders, parking, ofd); topics outside the contract (bridge/probe/…,
+level: bridge, locks, encoders, parking, ofd, or `device` under the discovery prefix); topics outside the contract (bridge/probe/…,
 clients/…, test-only routes) are skipped, and so are empty payloads (cleared retained messages),
 except on request topics, where an empty payload is the request {}.
 
@@ -20,8 +21,20 @@ What fails:
 Inputs that violate the schema and were refused, or whose fate cannot be seen (negative tests
 send those on purpose), are listed as refused inputs; they are neither passed nor failed.
 
-Ends with the line `contract: N passed, M failed`; exits 1 on any failure, and when the log
-holds no message of the contract at all (no traffic recorded means the check did not run).
+HTTP lines ({"kind":"http", "api", "method", "path", "status", "request_b64", "response_b64",
+"contentType"}, written by ContractRecorder.recordHTTP; lines without `kind` are MQTT) are checked
+against the document whose `info.x-gatehouse-api` is `api`: the path must match one of its paths
+(concrete before templated), the method must be documented there, and the status among the
+operation's responses; the response's Content-Type must be documented for that status, and a JSON
+body must validate against its schema (JSON Schema 2020-12, `#/components/…` resolved). The
+request body is validated against the operation's requestBody schema (read as the facade's lenient
+JSON when the document says `x-gatehouse-lenient-json`): a violating request that Gatehouse
+accepted (a 2xx answer, and `info.x-gatehouse-accepted-when` members such as respCode "0") fails;
+one it refused is listed as a refused request, and the exchange counts by its answer.
+
+Ends with a line of counts per API and the line `contract: N passed, M failed` (MQTT messages and
+HTTP exchanges together); exits 1 on any failure, and when the log holds no message or exchange of
+the contract at all (no traffic recorded means the check did not run).
 Needs Debian's python3-yaml and python3-jsonschema (scripts/install-deps.sh).
 """
 
@@ -30,6 +43,7 @@ import base64
 import collections
 import json
 import os
+import re
 import sys
 import tempfile
 
@@ -39,7 +53,8 @@ try:
 except ImportError as missing:  # pragma: no cover
     sys.exit(f"check-contract: {missing}; install python3-yaml and python3-jsonschema (scripts/install-deps.sh)")
 
-ROOT_LEVELS = {"bridge", "locks", "encoders", "parking", "ofd"}
+# `device`: Home Assistant discovery, `<prefix>/device/<object id>/config` (the prefix plays the base topic).
+ROOT_LEVELS = {"bridge", "locks", "encoders", "parking", "ofd", "device"}
 
 # Payloads that a test itself writes onto a contract topic through the bridge (not produced by
 # any adapter), keyed by channel and exact payload. They are reported, neither passed nor failed.
@@ -225,10 +240,11 @@ def validate(record):
     record.problems.extend(best or [])
 
 
-def check(contract, log_path, out=sys.stdout, list_silent=True):
-    """Returns (passed, failed, report dict)."""
+def check(contract, log_path, out=sys.stdout, list_silent=True, apis=None):
+    """Returns (passed, failed, report dict): MQTT messages and (with `apis`) HTTP exchanges together."""
     say = lambda *a: print(*a, file=out)
     records = []
+    http_records = []
     bad_lines = 0
     with open(log_path, encoding="utf-8") as f:
         for number, line in enumerate(f):
@@ -237,6 +253,9 @@ def check(contract, log_path, out=sys.stdout, list_silent=True):
                 continue
             try:
                 item = json.loads(line)
+                if item.get("kind", "mqtt") == "http":
+                    http_records.append(HTTPRecord(item))
+                    continue
                 raw = base64.b64decode(item["payload_b64"])
                 records.append(Record(len(records), item["topic"], raw, bool(item.get("retain", False)), item.get("qos")))
             except (ValueError, KeyError, TypeError):
@@ -382,8 +401,371 @@ def check(contract, log_path, out=sys.stdout, list_silent=True):
         for channel in silent if list_silent else []:
             say(f"  {channel.id:<28} {channel.address}")
     say("")
-    return passed, failed, {"checked": len(checked), "refused": sum(refused.values()), "fixtures": sum(fixtures.values()), "silent": [c.id for c in silent],
-                            "channels_seen": len(contract.channels) - len(silent)}
+    report = {"checked": len(checked), "refused": sum(refused.values()), "fixtures": sum(fixtures.values()), "silent": [c.id for c in silent],
+              "channels_seen": len(contract.channels) - len(silent), "mqtt_passed": passed, "mqtt_failed": failed, "http": None}
+    if apis is not None:
+        http_passed, http_failed, report["http"] = check_http(apis, http_records, say, list_silent)
+        passed, failed = passed + http_passed, failed + http_failed
+    elif http_records:
+        say(f"{len(http_records)} HTTP exchanges recorded but not checked (no OpenAPI documents loaded)")
+    return passed, failed, report
+
+
+# ---------------------------------------------------------------------------------------------
+# HTTP: the endpoints Gatehouse serves, against docs/openapi/<api>.yaml (OpenAPI 3.1).
+
+DEFAULT_OPENAPI = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs", "openapi")
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def media_type(content_type):
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def is_json_media(media):
+    return media == "application/json" or media.endswith("+json")
+
+
+def lenient_json_repair(data):
+    """Python twin of Sources/Adapters/OZLocks/Facade/LenientJSON.swift: drops a trailing comma before
+    `}`/`]`, and adds the comma missing between a value that ends a line and the next member's name."""
+    spaces = b" \t\r\n"
+    ends_value = set(b'"}]0123456789el')
+    out = bytearray()
+    in_string = escaped = False
+    for index, byte in enumerate(data):
+        if in_string:
+            out.append(byte)
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+            continue
+        if byte == 0x22:
+            significant = out.rstrip(spaces)
+            if significant and significant[-1] in ends_value and b"\n" in out[len(significant):]:
+                out.append(0x2C)
+            in_string = True
+            out.append(byte)
+        elif byte == 0x2C:
+            following = data[index + 1:].lstrip(spaces)
+            if following[:1] not in (b"}", b"]"):
+                out.append(byte)
+        else:
+            out.append(byte)
+    return bytes(out)
+
+
+class OpenAPIDocument:
+    """One docs/openapi/*.yaml: its operations by path template and method, with validators."""
+
+    def __init__(self, path):
+        self.path = path
+        with open(path, encoding="utf-8") as f:
+            self.doc = yaml.safe_load(f)
+        if not str(self.doc.get("openapi", "")).startswith("3.1"):
+            raise SystemExit(f"check-contract: {path} is not an OpenAPI 3.1 document")
+        info = self.doc.get("info", {})
+        self.api = info.get("x-gatehouse-api") or os.path.splitext(os.path.basename(path))[0]
+        # Which answers mean "the request was accepted" beyond a 2xx status: {member: value} of the JSON body.
+        self.accepted_when = info.get("x-gatehouse-accepted-when") or {}
+        self.lenient_json = bool(info.get("x-gatehouse-lenient-json", False))
+        self.components = self.doc.get("components", {})
+        for name, schema in self.components.get("schemas", {}).items():
+            try:
+                jsonschema.Draft202012Validator.check_schema(schema)
+            except jsonschema.SchemaError as error:
+                raise SystemExit(f"check-contract: {path}: schema {name} is not valid JSON Schema: {error.message}")
+        self.paths = []  # (template, regex, number of parameters, path item)
+        for template, item in (self.doc.get("paths") or {}).items():
+            item = self.resolve(item)
+            parts = []
+            params = 0
+            for segment in template.strip("/").split("/"):
+                if segment.startswith("{") and segment.endswith("}"):
+                    parts.append("[^/]+")
+                    params += 1
+                else:
+                    parts.append(re.escape(segment))
+            self.paths.append((template, re.compile("^/" + "/".join(parts) + "$"), params, item))
+        # Concrete paths win over templated ones (OpenAPI 3.1, "Path Templating Matching").
+        self.paths.sort(key=lambda p: p[2])
+        self.operations = collections.OrderedDict()  # (METHOD, template) → operation
+        for template, _, _, item in self.paths:
+            for method in HTTP_METHODS:
+                if method in item:
+                    self.operations[(method.upper(), template)] = item[method]
+        self._validators = {}
+
+    def resolve(self, node):
+        while isinstance(node, dict) and "$ref" in node and len(node) == 1:
+            node = pointer(self.doc, node["$ref"])
+        return node
+
+    def match(self, path):
+        for template, regex, _, item in self.paths:
+            if regex.match(path):
+                return template, item
+        return None, None
+
+    def validator(self, schema):
+        key = id(schema)
+        if key not in self._validators:
+            root = dict(schema)
+            root["components"] = self.components  # so `#/components/…` resolves inside the root
+            self._validators[key] = (root, jsonschema.Draft202012Validator(root))
+        return self._validators[key]
+
+    def schema_location(self, root, parts):
+        """`#/components/schemas/X/properties/y` for an error's absolute schema path."""
+        label, node = "#", root
+        for part in parts:
+            # jsonschema leaves `$ref` out of schema paths: follow a reference whenever the next step is not beside it.
+            while isinstance(node, dict) and "$ref" in node and part not in node:
+                label, node = node["$ref"], pointer(self.doc, node["$ref"])
+            label += f"/{part}"
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                node = None
+        return label
+
+    def problems(self, schema, instance, where):
+        """[(where, message, schema location)] of `instance` against `schema`; [] when it conforms."""
+        root, validator = self.validator(schema)
+        found = []
+
+        def leaves(error):
+            # For oneOf/anyOf, the branch that came closest tells more than "not valid under any".
+            if error.validator in ("oneOf", "anyOf") and error.context:
+                branches = collections.defaultdict(list)
+                for sub in error.context:
+                    branches[sub.relative_schema_path[0]].append(sub)
+                closest = min(branches.values(), key=lambda subs: (len(subs), -max(len(s.absolute_path) for s in subs)))
+                for sub in closest:
+                    yield from leaves(sub)
+                return
+            yield error
+
+        for error in sorted(validator.iter_errors(instance), key=lambda e: (list(map(str, e.absolute_path)), e.message)):
+            for leaf in leaves(error):
+                found.append((where + json_path(leaf.absolute_path)[1:], leaf.message[:300],
+                              self.schema_location(root, leaf.absolute_schema_path)))
+        return found
+
+    def json_schema(self, content, media):
+        """The schema of `media` in a content map (exact type, then `type/*`, then `*/*`)."""
+        if not content:
+            return None, None
+        for key in (media, media.split("/", 1)[0] + "/*", "*/*"):
+            for name, entry in content.items():
+                if name.lower() == key:
+                    return name, (entry or {}).get("schema")
+        return None, None
+
+
+class HTTPRecord:
+    __slots__ = ("api", "method", "path", "status", "request", "response", "content_type", "problems", "template",
+                 "refused_request", "lenient")
+
+    def __init__(self, item):
+        self.api = item["api"]
+        self.method = str(item["method"]).upper()
+        self.path = str(item["path"]).split("?", 1)[0]
+        self.status = int(item["status"])
+        self.request = base64.b64decode(item.get("request_b64") or "")
+        self.response = base64.b64decode(item.get("response_b64") or "")
+        self.content_type = item.get("contentType")
+        self.problems = []
+        self.template = None
+        self.refused_request = None  # why the request violates the document, when Gatehouse refused it
+        self.lenient = False
+
+
+def operation_pointer(template, method=None):
+    """`#/paths/~1IssueCard/post`: a JSON pointer into the document."""
+    return "#/paths/" + template.replace("~", "~0").replace("/", "~1") + (f"/{method.lower()}" if method else "")
+
+
+def one_line(raw):
+    return " ".join(excerpt(raw).split())
+
+
+def validate_http(apis, record):
+    """Fills record.problems; sets record.refused_request for a request outside the document that was refused."""
+    api = apis.get(record.api)
+    if api is None:
+        record.problems.append(("api", f"no OpenAPI document with x-gatehouse-api {record.api!r}", "docs/openapi/"))
+        return
+    template, item = api.match(record.path)
+    if template is None:
+        record.problems.append(("path", f"{record.path} is no path of the document", "#/paths"))
+        return
+    record.template = template
+    operation = item.get(record.method.lower())
+    if operation is None:
+        record.problems.append(("method", f"{record.method} is not documented for {template}", operation_pointer(template)))
+        return
+    responses = operation.get("responses", {})
+    status = str(record.status)
+    response = responses.get(status) or responses.get(status[0] + "XX") or responses.get("default")
+    if response is None:
+        record.problems.append(("status", f"status {status} is not documented for {record.method} {template} "
+                                          f"(documented: {', '.join(sorted(responses))})", f"{operation_pointer(template, record.method)}/responses"))
+        return
+    response = api.resolve(response)
+    location = f"{operation_pointer(template, record.method)}/responses/{status}"
+
+    # The response body.
+    media = media_type(record.content_type)
+    content = response.get("content")
+    answer = None
+    if not content:
+        if record.response:
+            record.problems.append(("response", f"a body ({len(record.response)} bytes) where the document has none", location))
+    elif not record.response and not media:
+        record.problems.append(("response", "an empty answer without Content-Type", f"{location}/content"))
+    else:
+        name, schema = api.json_schema(content, media)
+        if name is None:
+            record.problems.append(("Content-Type", f"{record.content_type!r} is not documented (documented: {', '.join(content)})",
+                                    f"{location}/content"))
+        elif is_json_media(media):
+            try:
+                answer = json.loads(record.response.decode("utf-8"))
+            except ValueError as error:
+                record.problems.append(("response", f"not JSON: {error}", f"{location}/content/{name}"))
+            else:
+                if schema is not None:
+                    record.problems.extend(api.problems(schema, answer, "response"))
+
+    # The request body, when the operation documents one.
+    accepted = 200 <= record.status < 300 and all(
+        isinstance(answer, dict) and answer.get(member) == value for member, value in api.accepted_when.items())
+    body = api.resolve(operation.get("requestBody")) or {}
+    name, schema = api.json_schema(body.get("content"), "application/json")
+    if schema is None:
+        return
+    if not record.request:
+        found = [("request", "empty body", f"{operation_pointer(template, record.method)}/requestBody")] if body.get("required") else []
+    else:
+        try:
+            instance = json.loads(record.request.decode("utf-8"))
+            found = None
+        except ValueError as error:
+            instance, found = None, [("request", f"not JSON: {error}", f"{operation_pointer(template, record.method)}/requestBody")]
+            if api.lenient_json:
+                try:
+                    instance = json.loads(lenient_json_repair(record.request).decode("utf-8"))
+                    found, record.lenient = None, True
+                except ValueError:
+                    pass
+        if found is None:
+            found = api.problems(schema, instance, "request")
+    if not found:
+        return
+    if accepted:
+        record.problems.insert(0, ("accepted", "Gatehouse accepted a request the document forbids (a 2xx"
+                                   + (f" with {api.accepted_when}" if api.accepted_when else "") + " answer)", "-"))
+        record.problems.extend(found)
+    else:
+        record.refused_request = found
+
+
+def load_openapi(directory):
+    """{api name: OpenAPIDocument} for every *.yaml in `directory`."""
+    apis = collections.OrderedDict()
+    if not directory or not os.path.isdir(directory):
+        return apis
+    for name in sorted(os.listdir(directory)):
+        if name.endswith((".yaml", ".yml")):
+            document = OpenAPIDocument(os.path.join(directory, name))
+            if document.api in apis:
+                raise SystemExit(f"check-contract: {name} and {apis[document.api].path} both describe {document.api}")
+            apis[document.api] = document
+    return apis
+
+
+def check_http(apis, records, say, list_silent=True):
+    """Validates the HTTP exchanges; returns (passed, failed, report)."""
+    per_operation = collections.OrderedDict()
+    for api in apis.values():
+        for (method, template) in api.operations:
+            per_operation[(api.api, method, template)] = collections.Counter()
+    per_api = collections.OrderedDict((name, collections.Counter()) for name in apis)
+    failures = collections.OrderedDict()
+    refused = collections.OrderedDict()
+    statuses = collections.defaultdict(set)
+    passed = failed = lenient = 0
+    for record in records:
+        validate_http(apis, record)
+        counts = per_api.setdefault(record.api, collections.Counter())
+        counts["checked"] += 1
+        key = (record.api, record.method, record.template)
+        operation = per_operation.get(key)
+        if operation is not None:
+            operation["checked"] += 1
+            statuses[key].add(record.status)
+        lenient += record.lenient
+        if record.refused_request:
+            counts["refused"] += 1
+            if operation is not None:
+                operation["refused"] += 1
+            rkey = (record.api, record.method, record.path, record.status, record.request, record.refused_request[0][:2])
+            refused[rkey] = refused.get(rkey, 0) + 1
+        if record.problems:
+            failed += 1
+            counts["failed"] += 1
+            if operation is not None:
+                operation["failed"] += 1
+            fkey = (record.api, record.method, record.path, record.status, record.request, record.response, tuple(record.problems))
+            failures[fkey] = failures.get(fkey, 0) + 1
+        else:
+            passed += 1
+            counts["passed"] += 1
+            if operation is not None:
+                operation["passed"] += 1
+    say(f"HTTP check: {', '.join(os.path.relpath(a.path) for a in apis.values()) or 'no OpenAPI documents'}")
+    say(f"  {len(records)} exchanges recorded" + (f"; {lenient} request bodies read as the facade's lenient JSON" if lenient else ""))
+    say("")
+    say(f"  {'api':<16} {'method':<6} {'path':<30} {'checked':>7} {'passed':>7} {'failed':>7} {'refused':>7}  statuses")
+    silent = []
+    for (name, method, template), counts in per_operation.items():
+        if not counts["checked"]:
+            silent.append((name, method, template))
+            continue
+        seen = ",".join(str(s) for s in sorted(statuses[(name, method, template)]))
+        say(f"  {name:<16} {method:<6} {template:<30} {counts['checked']:>7} {counts['passed']:>7} {counts['failed']:>7} "
+            f"{counts['refused']:>7}  {seen}")
+    if failures:
+        say("")
+        say("HTTP violations:")
+        for (api, method, path, status, request, response, problems), count in failures.items():
+            say(f"  FAIL {api}  {method} {path} → {status}" + (f"  ×{count}" if count > 1 else ""))
+            if request:
+                say(f"       request:  {one_line(request)}")
+            say(f"       response: {one_line(response)}")
+            for where, message, spath in problems[:6]:
+                say(f"       at {where}: {message}  [{spath}]")
+            if len(problems) > 6:
+                say(f"       … {len(problems) - 6} more")
+    if refused:
+        say("")
+        say(f"refused requests ({sum(refused.values())}): request bodies outside the document that Gatehouse refused (negative")
+        say("tests send these on purpose); the exchange counts by its answer:")
+        for (api, method, path, status, request, (where, message)), count in refused.items():
+            say(f"  {api}  {method} {path} → {status}: {one_line(request)[:90]!r}: at {where}: {message[:90]}"
+                + (f"  ×{count}" if count > 1 else ""))
+    if silent:
+        say("")
+        say(f"no traffic (info) on {len(silent)} of {len(per_operation)} operations" + (":" if list_silent else "."))
+        for name, method, template in silent if list_silent else []:
+            say(f"  {name:<16} {method:<6} {template}")
+    say("")
+    return passed, failed, {"checked": len(records), "refused": sum(refused.values()), "per_api": per_api,
+                            "operations_seen": len(per_operation) - len(silent), "operations": len(per_operation)}
 
 
 _CONTRACT_PATHS = {}
@@ -399,7 +781,7 @@ def load(path):
     return contract
 
 
-def self_test(spec):
+def self_test(spec, openapi_dir=DEFAULT_OPENAPI):
     """Feeds known-good and deliberately wrong traffic through the checker; it must fail exactly the wrong ones."""
     b = "gh-selftest"
     gate = f"{b}/parking/lot-1/gates/CAM-01"
@@ -427,43 +809,105 @@ def self_test(spec):
         (f"{b}/bridge/log", '{"at":"2025-09-04T12:21:07Z","level":"warning","message":"m"}', False),  # Z is never written
     ]
     expected_failures = 6  # the issue-card answer itself is valid
+
+    # HTTP exchanges: (api, method, path, status, request, response, content type).
+    json_type = "application/json; charset=utf-8"
+    sloppy = ('{\n  "Room": "101",\n  "CheckIn": "04.09.2025 15:21",\n  "CheckOut": "05.09.2025 14:00",\n'
+              '  "GuestName": "Иванов Иван",\n  "NewIssue": true,\n  "EncoderID": "001",\n  "WorkstationID": "ADMIN01"\n'
+              '  "CardIssuer": "Ресепшн",\n}')  # the vendor's own example: a missing and a trailing comma
+    issued = '{"CheckOut":"05.09.2025 14:00","EncoderID":"001","GuestID":12,"Number":"AAFF1122","Room":"101","WorkstationID":"ADMIN01"}'
+    signed = '{"version":"1.0","token":"2e6eef5a0bba5a666004298e76b2f1cf","parkingLotId":"lot-1","time":"20170818 17:14:15"'
+    page = ('{"currentPage":1,"data":[{"placeNo":"P-001","placeStatus":"vacancy"},{"placeNo":"P-002","placeStatus":"occupy",'
+            '"plateNumber":"粤B3"}],"pageSize":10,"respCode":"0","total":2}')
+    http_good = [
+        ("ozlocks-facade", "POST", "/IssueCard", 200, sloppy, issued, json_type),
+        ("ozlocks-facade", "GET", "/ReadState", 401, '{"Room":"101","WorkstationID":"W"}',
+         '{"ECode":"401","EMessage":"unknown API key"}', json_type),
+        ("ozlocks-facade", "GET", "/ReadState", 500, '{"WorkstationID":"W"}',  # refused request: Room is missing
+         '{"ECode":"5","EMessage":"field \'Room\': missing"}', json_type),
+        ("vanke-supplier", "POST", "/checkConnect", 200, signed + "}", '{"respCode":"0"}', json_type),
+        ("vanke-supplier", "POST", "/receiveOpenGate", 200, signed + ',"deviceNo":"CAM-01","openMode":"7"}',  # refused request
+         '{"respCode":"1","respDesc":"field \'openMode\': expected 0, 1, 2 or 3, got \\"7\\""}', json_type),
+        ("vanke-supplier", "POST", "/queryPlaceStatus", 200, signed + ',"pageSize":"10"}', page, json_type),
+        ("vanke-supplier", "POST", "/openEverything", 404, "{}", '{"respCode":"1","respDesc":"unknown endpoint /openEverything"}',
+         json_type),
+        ("bridge", "GET", "/images/3f2b8c9e-6a1d-4e57-9c0b-2f7d8e1a4b60.jpg", 200, "", "\xff\xd8\xff\xe0JFIF", "image/jpeg"),
+    ]
+    http_wrong = [
+        ("ozlocks-facade", "POST", "/IssueCard", 200, sloppy, issued.replace('"AAFF1122"', "12345"), json_type),  # Number: a number
+        ("ozlocks-facade", "POST", "/IssueCards", 200, "{}", issued, json_type),  # no such path
+        ("ozlocks-facade", "GET", "/IssueCard", 200, sloppy, issued, json_type),  # IssueCard is a POST
+        ("ozlocks-facade", "GET", "/ReadState", 418, '{"Room":"101","WorkstationID":"W"}', "", None),  # undocumented status
+        ("ozlocks-facade", "POST", "/OpenLock", 500, '{"Room":"101","WorkstationID":"W"}',
+         '{"ECode":10,"EMessage":"Замок не в сети"}', json_type),  # ECode must be a string
+        ("vanke-supplier", "POST", "/queryPlaceStatus", 200, signed + "}", page.replace("vacancy", "free"), json_type),  # not an enum value
+        ("vanke-supplier", "POST", "/checkConnect", 200, signed + "}", '{"respCode":0}', json_type),  # respCode is a string
+        ("vanke-supplier", "POST", "/receiveOpenGate", 200, signed + ',"deviceNo":"CAM-01","openMode":"9"}',
+         '{"respCode":"0"}', json_type),  # accepted although openMode 9 does not exist
+    ]
+    http_expected_failures, http_expected_refused = len(http_wrong), 2
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
         for topic, payload, retain in good + wrong:
             qos = 0 if topic.endswith("/bridge/log") else 1
             f.write(json.dumps({"topic": topic, "payload_b64": base64.b64encode(payload.encode()).decode(), "retain": retain,
                                 "qos": qos}) + "\n")
+        for api, method, path, status, request, response, content_type in http_good + http_wrong:
+            encode = (lambda text: base64.b64encode(text.encode("latin-1") if text.startswith("\xff") else text.encode()).decode())
+            line = {"kind": "http", "api": api, "method": method, "path": path, "status": status,
+                    "request_b64": encode(request), "response_b64": encode(response)}
+            if content_type:
+                line["contentType"] = content_type
+            f.write(json.dumps(line) + "\n")
         path = f.name
     try:
         print("self-test: deliberately wrong traffic must be reported")
-        passed, failed, report = check(load(spec), path, list_silent=False)
+        apis = load_openapi(openapi_dir)
+        passed, failed, report = check(load(spec), path, list_silent=False, apis=apis)
     finally:
         os.unlink(path)
-    ok = failed == expected_failures and report["refused"] == 2 and passed == report["checked"] - failed - 2
-    print(f"self-test {'ok' if ok else 'FAILED'}: the checker reported {failed} failures (expected {expected_failures}), "
-          f"{report['refused']} refused inputs (expected 2), {passed} conforming messages")
-    return 0 if ok else 1
+    mqtt_failed, mqtt_passed = report["mqtt_failed"], report["mqtt_passed"]
+    mqtt_ok = mqtt_failed == expected_failures and report["refused"] == 2 and mqtt_passed == report["checked"] - mqtt_failed - 2
+    http = report["http"]
+    http_failed, http_passed = failed - mqtt_failed, passed - mqtt_passed
+    missing = {"ozlocks-facade", "vanke-supplier", "bridge"} - set(apis)
+    http_ok = (not missing and http_failed == http_expected_failures and http["refused"] == http_expected_refused
+               and http_passed == len(http_good))
+    print(f"self-test {'ok' if mqtt_ok else 'FAILED'} (MQTT): the checker reported {mqtt_failed} failures (expected {expected_failures}), "
+          f"{report['refused']} refused inputs (expected 2), {mqtt_passed} conforming messages")
+    print(f"self-test {'ok' if http_ok else 'FAILED'} (HTTP): the checker reported {http_failed} failures (expected "
+          f"{http_expected_failures}), {http['refused']} refused requests (expected {http_expected_refused}), {http_passed} conforming "
+          f"exchanges (expected {len(http_good)})" + (f"; no OpenAPI document for {', '.join(sorted(missing))}" if missing else ""))
+    return 0 if mqtt_ok and http_ok else 1
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("log", nargs="?", help="JSONL written with GATEHOUSE_CONTRACT_LOG")
     parser.add_argument("--spec", default=DEFAULT_SPEC, help="the AsyncAPI document (default: docs/asyncapi.yaml)")
+    parser.add_argument("--openapi", default=DEFAULT_OPENAPI, help="folder of the OpenAPI documents (default: docs/openapi)")
     parser.add_argument("--self-test", action="store_true", help="prove that the checker fails wrong payloads")
     args = parser.parse_args()
     if args.self_test:
-        return self_test(args.spec)
+        return self_test(args.spec, args.openapi)
     if not args.log:
         parser.error("a log file is required (or --self-test)")
     if not os.path.exists(args.log) or os.path.getsize(args.log) == 0:
         print(f"contract check: no traffic recorded in {args.log}: the check did not run")
         print("contract: 0 passed, 0 failed")
         return 1
-    passed, failed, report = check(load(args.spec), args.log)
+    apis = load_openapi(args.openapi)
+    passed, failed, report = check(load(args.spec), args.log, apis=apis)
+    http = report["http"]
     print(f"{report['channels_seen']} of {report['channels_seen'] + len(report['silent'])} channels saw traffic; "
-          f"{report['checked']} messages checked: {passed} conform, {failed} violate the contract, "
+          f"{report['checked']} messages checked: {report['mqtt_passed']} conform, {report['mqtt_failed']} violate the contract, "
           f"{report['refused']} refused inputs, {report['fixtures']} test fixtures")
+    print(f"{http['operations_seen']} of {http['operations']} HTTP operations saw traffic; {http['checked']} exchanges checked, "
+          f"{http['refused']} refused requests")
+    apis_line = [f"asyncapi {report['mqtt_passed']} passed/{report['mqtt_failed']} failed"]
+    apis_line += [f"{name} {c['passed']} passed/{c['failed']} failed" for name, c in http["per_api"].items()]
+    print("per API: " + ", ".join(apis_line))
     print(f"contract: {passed} passed, {failed} failed")
-    if report["checked"] == 0:
+    if report["checked"] + http["checked"] == 0:
         print("check-contract: no message of the contract was recorded: the check did not run", file=sys.stderr)
         return 1
     return 1 if failed else 0

@@ -25,7 +25,8 @@ GATEHOUSE_TEST_BROKER_PORT=$port GATEHOUSE_TEST_DIR=$run_dir GATEHOUSE_BIN="$($S
     GATEHOUSE_CONTRACT_LOG=$run_dir/contract.jsonl \
     $SWIFT test --skip-build --experimental-maximum-parallelization-width 8 || status=1
 scripts/acl-check.sh || status=1
-# The recorded traffic against docs/asyncapi.yaml (Debian's python3: the yaml and jsonschema modules);
+# The recorded traffic against docs/asyncapi.yaml (MQTT) and docs/openapi/*.yaml (the HTTP endpoints
+# Gatehouse serves), with Debian's python3 and its yaml and jsonschema modules;
 # the self-test first proves the checker fails on wrong payloads. Its last line is `contract: N passed, M failed`.
 /usr/bin/python3 scripts/check-contract.py --self-test || status=1
 /usr/bin/python3 scripts/check-contract.py "$run_dir/contract.jsonl" || status=1

@@ -10,8 +10,11 @@ import Darwin
 
 /// Appends every message a `MessageCollector` receives to the file named by
 /// `GATEHOUSE_CONTRACT_LOG`, one JSON line each:
-/// `{"topic":…,"payload_b64":…,"retain":…,"qos":…}`. `scripts/check-contract.py` validates the
-/// lines against `docs/asyncapi.yaml` after `make test`.
+/// `{"topic":…,"payload_b64":…,"retain":…,"qos":…}`, and every HTTP exchange a test has with an
+/// endpoint Gatehouse serves (`recordHTTP`) as
+/// `{"kind":"http","api":…,"method":…,"path":…,"status":…,"request_b64":…,"response_b64":…,"contentType":…}`.
+/// `scripts/check-contract.py` validates the MQTT lines against `docs/asyncapi.yaml` and the HTTP
+/// lines against `docs/openapi/<api>.yaml` after `make test`.
 ///
 /// The file is opened once with `O_APPEND` and each line goes out in one `write` under a lock,
 /// so lines from parallel tests (and from several test processes) never interleave. Without the
@@ -46,11 +49,39 @@ public final class ContractRecorder: Sendable {
         var qos: Int32
     }
 
+    private struct HTTPLine: Encodable {
+        var kind = "http"
+        var api: String
+        var method: String
+        var path: String
+        var status: Int
+        var request_b64: String
+        var response_b64: String
+        var contentType: String?
+    }
+
     /// Appends one message as a JSON line.
     public func record(_ message: MQTTMessage) {
-        let line = Line(
-            topic: message.topic, payload_b64: message.payload.base64EncodedString(), retain: message.retain,
-            qos: message.qos.rawValue)
+        append(
+            Line(
+                topic: message.topic, payload_b64: message.payload.base64EncodedString(), retain: message.retain,
+                qos: message.qos.rawValue))
+    }
+
+    /// Appends one HTTP exchange with an endpoint Gatehouse serves: `api` names the OpenAPI document
+    /// (`docs/openapi/<api>.yaml`), `path` is the request path without host or query, `request` the
+    /// body sent, `response`, `status` and `contentType` what came back.
+    public func recordHTTP(
+        api: String, method: String, path: String, status: Int, request: Data, response: Data, contentType: String?
+    ) {
+        append(
+            HTTPLine(
+                api: api, method: method.uppercased(), path: path, status: status,
+                request_b64: request.base64EncodedString(), response_b64: response.base64EncodedString(),
+                contentType: contentType))
+    }
+
+    private func append(_ line: some Encodable) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         guard var data = try? encoder.encode(line) else { return }

@@ -28,6 +28,31 @@ struct ContractCheckTests {
         #expect(Self.document.contains("asyncapi: 3.0.0"))
     }
 
+    /// The OpenAPI documents of the HTTP endpoints Gatehouse serves, named as the tests' recorders
+    /// name them (`ContractRecorder.recordHTTP(api:)`); scripts/check-contract.py validates the
+    /// recorded exchanges against them.
+    @Test func openAPIDocumentsAreThere() throws {
+        let folder = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/openapi")
+        let documents: [(api: String, paths: [String])] = [
+            ("ozlocks-facade", ["IssueCard", "CheckOut", "ReadCard", "ReadLogLock", "IssueLockCode", "ChangeLockCode", "ReadState", "OpenLock", "CloseLock"]),
+            ("vanke-supplier", [
+                "receiveOpenGate", "receiveShowMsg", "queryPlaceStatus", "queryUnPushCrossInfo", "queryUnPushRecognitionInfo", "checkConnect",
+                "queryInOutRecord", "queryInOutPayRecord", "queryPrePayRecord",
+            ]),
+            ("bridge", ["healthz", "metrics", "images/{name}"]),
+        ]
+        for (api, paths) in documents {
+            let text = try String(contentsOf: folder.appendingPathComponent("\(api).yaml"), encoding: .utf8)
+            #expect(text.contains("\nopenapi: 3.1.0\n"), "docs/openapi/\(api).yaml is not OpenAPI 3.1")
+            #expect(text.contains("x-gatehouse-api: \(api)\n"), "docs/openapi/\(api).yaml does not name its api")
+            for path in paths {
+                #expect(text.contains("\n  /\(path):\n"), "docs/openapi/\(api).yaml has no path /\(path)")
+            }
+        }
+    }
+
     @Test func everyTopicOfTheTreeIsAChannel() {
         // Placeholder ids pass through TopicID unchanged, so the tree spells the AsyncAPI addresses.
         let t = TopicTree()

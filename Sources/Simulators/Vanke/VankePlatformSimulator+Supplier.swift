@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 extension VankePlatformSimulator {
     /// Calls one of the supplier's interfaces ("供应商提供接口") as the platform does: POST JSON to
@@ -7,12 +8,28 @@ extension VankePlatformSimulator {
     /// say); the token still signs the generated time. No appId is sent: these interfaces list none.
     public func callSupplier(_ supplierURL: String, _ endpoint: String, fields: [String: VankeValue] = [:],
                              credentials: VankeCallCredentials = .valid) async throws -> VankeSupplierAnswer {
-        try await VankeHTTPClient.post(supplierURL, endpoint, body: request(fields, credentials: credentials, now: Date()))
+        try await post(supplierURL, endpoint, body: request(fields, credentials: credentials, now: Date()))
     }
 
     /// Sends `body` as is (for malformed JSON tests), still as `Content-Type: application/json`.
     public func callSupplierRaw(_ supplierURL: String, _ endpoint: String, body: Data) async throws -> VankeSupplierAnswer {
-        try await VankeHTTPClient.post(supplierURL, endpoint, body: body)
+        try await post(supplierURL, endpoint, body: body)
+    }
+
+    /// Has `observe` told about every answered call to the supplier from now on (nil: no longer),
+    /// e.g. so a test can record the HTTP traffic. Calls that get no answer are not reported.
+    public func onSupplierExchange(_ observe: (@Sendable (VankeSupplierExchange) -> Void)?) {
+        exchangeObserver.withLock { $0 = observe }
+    }
+
+    private func post(_ supplierURL: String, _ endpoint: String, body: Data) async throws -> VankeSupplierAnswer {
+        let answer = try await VankeHTTPClient.post(supplierURL, endpoint, body: body)
+        if let observe = exchangeObserver.withLock({ $0 }) {
+            let base = URLComponents(string: supplierURL)?.path ?? ""
+            let path = (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/" + endpoint
+            observe(VankeSupplierExchange(endpoint: endpoint, path: path, request: body, answer: answer))
+        }
+        return answer
     }
 
     /// The JSON body of a call.

@@ -33,6 +33,8 @@ public final class VankePlatformSimulator: Sendable {
     let appSecret: String
     let parkingLotId: String
     let time: VankeTime
+    /// Told about every call to the supplier (see `onSupplierExchange`).
+    let exchangeObserver = Mutex<(@Sendable (VankeSupplierExchange) -> Void)?>(nil)
     private let server: SimulatorHTTPServer
 
     /// A platform that knows one supplier (appId/appSecret, "由万科分配") and one parking lot.

@@ -115,6 +115,17 @@ public struct VankeSupplierAnswer: Sendable {
     }
 }
 
+/// One call to the supplier's interfaces and its answer (see `VankePlatformSimulator.onSupplierExchange`).
+public struct VankeSupplierExchange: Sendable {
+    /// The endpoint's name (`receiveOpenGate`).
+    public let endpoint: String
+    /// The request path (`/receiveOpenGate`, under the supplier URL's own path if it has one).
+    public let path: String
+    /// The request body as sent.
+    public let request: Data
+    public let answer: VankeSupplierAnswer
+}
+
 /// waitForPushes ran out of time.
 public struct VankeWaitTimeout: Error, CustomStringConvertible {
     public let endpoint: String

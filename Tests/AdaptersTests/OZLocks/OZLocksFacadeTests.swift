@@ -22,6 +22,10 @@ struct OZLocksFacadeTests {
         request.body = .bytes(ByteBuffer(string: body))
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         let data = Data(buffer: try await response.body.collect(upTo: 1 << 20))
+        // For scripts/check-contract.py: every exchange against docs/openapi/ozlocks-facade.yaml.
+        ContractRecorder.shared?.recordHTTP(
+            api: "ozlocks-facade", method: method, path: "/\(path)", status: Int(response.status.code), request: Data(body.utf8),
+            response: data, contentType: response.headers.first(name: "Content-Type"))
         return (Int(response.status.code), try? JSONValue.parse(data))
     }
 
@@ -83,7 +87,7 @@ struct OZLocksFacadeTests {
         await h.stop()
     }
 
-    @Test("unknown API key → 401 with ECode/EMessage; malformed JSON → 500 naming the field; vendor errors pass through")
+    @Test("unknown API key → 401 with ECode/EMessage; malformed JSON → 500 naming the field; vendor errors pass through; upstream down → 400")
     func facadeErrors() async throws {
         let h = try await OZLocksHarness.start(facade: true)
         let port = try #require(await h.adapter.facadePort())
@@ -103,6 +107,14 @@ struct OZLocksFacadeTests {
         let (s5, e5) = try await call(port, "POST", "OpenLock", #"{"Room":"102","WorkstationID":"W"}"#)
         #expect(s5 == 500)
         #expect(e5?["ECode"] == "3")  // series H: unsupported
+        h.simulator.setBehaviour(.error(code: "42", message: "vendor's own"))
+        let (s6, e6) = try await call(port, "GET", "ReadState", #"{"Room":"103","WorkstationID":"W"}"#)
+        #expect(s6 == 500)
+        #expect(e6?["ECode"] == "42")  // an undocumented vendor code passes through
+        h.simulator.setBehaviour(.badRequest)
+        let (s7, e7) = try await call(port, "GET", "ReadState", #"{"Room":"103","WorkstationID":"W"}"#)
+        #expect(s7 == 400)  // upstream-unavailable: "server not available"
+        #expect(e7?["ECode"] == "400")
         await h.stop()
     }
 }

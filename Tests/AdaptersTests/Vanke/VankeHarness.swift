@@ -26,6 +26,14 @@ final class VankeHarness: Sendable {
         settings configure: (inout VankeSettings) -> Void = { _ in }
     ) async throws -> VankeHarness {
         let platform = VankePlatformSimulator(appId: appId, appSecret: secret, parkingLotId: lot, timeZone: zone)
+        if let recorder = ContractRecorder.shared {
+            // For scripts/check-contract.py: every call to the supplier endpoints against docs/openapi/vanke-supplier.yaml.
+            platform.onSupplierExchange { exchange in
+                recorder.recordHTTP(
+                    api: "vanke-supplier", method: "POST", path: exchange.path, status: exchange.answer.status,
+                    request: exchange.request, response: exchange.answer.body, contentType: exchange.answer.contentType)
+            }
+        }
         setUp(platform)
         let port = try await platform.start()
         var settings = VankeSettings()

@@ -249,7 +249,7 @@ enum VankeTestTime {
     }
 }
 
-/// A plain GET.
+/// A plain GET of the bridge's HTTP listener.
 enum HTTPGet {
     struct Answer {
         var status: Int
@@ -259,6 +259,11 @@ enum HTTPGet {
     static func fetch(_ url: String) async throws -> (Data, Answer) {
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
         let body = try await response.body.collect(upTo: 8 << 20)
-        return (Data(body.readableBytesView), Answer(status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type")))
+        let answer = Answer(status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"))
+        // For scripts/check-contract.py: the bridge listener's answers against docs/openapi/bridge.yaml.
+        ContractRecorder.shared?.recordHTTP(
+            api: "bridge", method: "GET", path: URLComponents(string: url)?.path ?? url, status: answer.status, request: Data(),
+            response: Data(body.readableBytesView), contentType: answer.contentType)
+        return (Data(body.readableBytesView), answer)
     }
 }
