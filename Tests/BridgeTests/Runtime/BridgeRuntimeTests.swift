@@ -82,11 +82,20 @@ struct BridgeRuntimeTests {
         await running.stop()
     }
 
+    /// For the contract check against docs/openapi/bridge.yaml.
+    static func record(_ path: String, _ body: Data, _ response: URLResponse) {
+        guard let http = response as? HTTPURLResponse else { return }
+        ContractRecorder.shared?.recordHTTP(
+            api: "bridge", method: "GET", path: path, status: http.statusCode, request: Data(), response: body,
+            contentType: http.value(forHTTPHeaderField: "Content-Type"))
+    }
+
     @Test("/healthz answers 200 with the checks; /metrics speaks Prometheus and counts requests")
     func httpEndpoints() async throws {
         let running = try await RunningBridge(config: RunningBridge.testConfig(port: TestBroker.shared.port), withHTTP: true)
         let port = try #require(running.httpPort)
         let (body, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/healthz")!)
+        Self.record("/healthz", body, response)
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
         #expect(try JSONValue.parse(body)["healthy"] == true)
 
@@ -95,6 +104,7 @@ struct BridgeRuntimeTests {
         try client.publish("\(base)/bridge/request/health-check", "{}")
         _ = try await client.next(on: "\(base)/bridge/response/health-check")
         let (metrics, metricsResponse) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+        Self.record("/metrics", metrics, metricsResponse)
         #expect((metricsResponse as? HTTPURLResponse)?.statusCode == 200)
         let text = String(decoding: metrics, as: UTF8.self)
         #expect(text.contains("gatehouse_requests_total"))
@@ -111,7 +121,8 @@ struct BridgeRuntimeTests {
         let running = try await RunningBridge(config: config, withHTTP: true)
         let port = try #require(running.httpPort)
         let url = URL(string: "http://127.0.0.1:\(port)/metrics")!
-        let (_, denied) = try await URLSession.shared.data(from: url)
+        let (deniedBody, denied) = try await URLSession.shared.data(from: url)
+        Self.record("/metrics", deniedBody, denied)
         #expect((denied as? HTTPURLResponse)?.statusCode == 401)
         var request = URLRequest(url: url)
         request.setValue("k-123", forHTTPHeaderField: "X-API-Key")
