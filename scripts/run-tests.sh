@@ -21,9 +21,14 @@ status=0
 # At most 8 tests at once: run all in parallel, the process held ~850 descriptors, and
 # libmosquitto 2.0.11 waits on its socket with select(), which breaks for descriptors ≥ 1024.
 # Every message the tests' MessageCollectors receive is logged for the contract check below.
+# Artefacts that outlive the run folder (the console's browser screenshot) go to run/test-artifacts.
+artifacts="$PWD/run/test-artifacts"
+mkdir -p "$artifacts"
+rm -f "$artifacts/console.png"
 GATEHOUSE_TEST_BROKER_PORT=$port GATEHOUSE_TEST_DIR=$run_dir GATEHOUSE_BIN="$($SWIFT build --show-bin-path)/gatehouse" \
-    GATEHOUSE_CONTRACT_LOG=$run_dir/contract.jsonl \
+    GATEHOUSE_CONTRACT_LOG=$run_dir/contract.jsonl GATEHOUSE_ARTIFACTS_DIR=$artifacts \
     $SWIFT test --skip-build --experimental-maximum-parallelization-width 8 || status=1
+[ -f "$artifacts/console.png" ] && echo "console screenshot: $artifacts/console.png"
 scripts/acl-check.sh || status=1
 # The recorded traffic against docs/asyncapi.yaml (MQTT) and docs/openapi/*.yaml (the HTTP endpoints
 # Gatehouse serves), with Debian's python3 and its yaml and jsonschema modules;

@@ -37,7 +37,7 @@ func runBridge(
     let adapters = try given ?? AdapterCatalog.adapters(for: settings, logger: logger)
     let bridge = try GatehouseBridge(config: settings, adapters: adapters, logger: logger)
     let http = BridgeHTTPServer.application(bridge: bridge, logger: logger) { port in
-        logger.info("HTTP listener on \(settings.http.listen.host):\(port) (/healthz, /metrics)")
+        logger.info("HTTP listener on \(settings.http.listen.host):\(port) (/healthz, /metrics, the console at /)")
     }
     let group = ServiceGroup(
         configuration: .init(

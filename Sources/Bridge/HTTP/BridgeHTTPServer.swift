@@ -3,7 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// Gatehouse's HTTP listener: `/healthz` and `/metrics` (later also images and the console).
+/// Gatehouse's HTTP listener: `/healthz`, `/metrics`, `/images/…` and the operator console (`/`).
 public enum BridgeHTTPServer {
     /// An application (a Service) serving the bridge's endpoints. `onListening` receives the bound
     /// port, which matters when the config asks for port 0.
@@ -31,11 +31,26 @@ public enum BridgeHTTPServer {
         router.get("images/:name") { _, context -> Response in
             try await image(named: context.parameters.get("name") ?? "", store: bridge.context.store)
         }
+        // The console's feed runs with the listener: no listener, no console connection.
+        let console = ConsoleFeed(context: bridge.context, logger: logger)
+        ConsoleRoutes.register(on: router, feed: console, requests: consoleRequests(bridge, logger: logger), bridge: bridge)
         return Application(
             router: router,
             configuration: .init(address: .hostname(settings.listen.host, port: settings.listen.port), serverName: "gatehouse"),
+            services: [console],
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? settings.listen.port) },
             logger: logger)
+    }
+
+    /// The console's request form sends through a reply mailbox of its own, subscribed from now on.
+    private static func consoleRequests(_ bridge: GatehouseBridge, logger: Logger) -> ConsoleRequests {
+        let context = bridge.context
+        let client = RequestClient(context: context, name: "console")
+        client.start()
+        return ConsoleRequests(
+            enabled: context.config.http.apiKey != nil, client: client, topics: context.topics,
+            timeout: context.config.requests.handlerTimeout + .seconds(5),
+            maxPayloadBytes: context.config.requests.maxPayloadBytes, logger: logger)
     }
 
     /// `/images/<uuid>.jpg`: a stored picture with its content type.
@@ -60,30 +75,5 @@ public enum BridgeHTTPServer {
             failing = result.failing
             checks = result
         }
-    }
-}
-
-/// Requires the configured API key (header `X-API-Key` or `Authorization: Bearer …`) on every path
-/// but the open ones, compared in constant time.
-struct APIKeyMiddleware<Context: Hummingbird.RequestContext>: RouterMiddleware {
-    let apiKey: String?
-    let open: Set<String>
-    var openPrefixes: [String] = []
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
-        -> Response
-    {
-        let path = request.uri.path
-        guard let apiKey, !open.contains(path), !openPrefixes.contains(where: { path.hasPrefix($0) }) else {
-            return try await next(request, context)
-        }
-        let bearer = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
-        let presented = request.headers.first { $0.name.canonicalName == "x-api-key" }?.value ?? bearer ?? ""
-        guard ConstantTime.equals(presented, apiKey) else {
-            return Response(
-                status: .unauthorized, headers: [.contentType: "application/json"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"error":"missing or wrong API key"}"#)))
-        }
-        return try await next(request, context)
     }
 }

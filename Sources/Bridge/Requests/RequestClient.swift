@@ -50,11 +50,12 @@ public final class RequestClient: Sendable {
                 }
             }
         } catch let error as GatehouseError {
-            // The waiter stays registered after a timeout: drop it.
-            _ = waiting.withLock { $0.removeValue(forKey: correlation) }
+            // The waiter stays registered after a timeout: resume it, or the abandoned wait
+            // (withDeadline's task) would stay suspended for ever.
+            waiting.withLock { $0.removeValue(forKey: correlation) }?.resume(throwing: error)
             throw error
         } catch {
-            _ = waiting.withLock { $0.removeValue(forKey: correlation) }
+            waiting.withLock { $0.removeValue(forKey: correlation) }?.resume(throwing: error)
             throw GatehouseError(.internal, "cannot publish the request: \(error)")
         }
         do {
