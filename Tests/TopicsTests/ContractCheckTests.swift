@@ -41,7 +41,7 @@ struct ContractCheckTests {
                 "receiveOpenGate", "receiveShowMsg", "queryPlaceStatus", "queryUnPushCrossInfo", "queryUnPushRecognitionInfo", "checkConnect",
                 "queryInOutRecord", "queryInOutPayRecord", "queryPrePayRecord",
             ]),
-            ("bridge", ["healthz", "metrics", "images/{name}"]),
+            ("bridge", ["healthz", "metrics", "images/{name}", "console/events", "console/request"]),
         ]
         for (api, paths) in documents {
             let text = try String(contentsOf: folder.appendingPathComponent("\(api).yaml"), encoding: .utf8)
