@@ -23,10 +23,17 @@ public final class TestBroker: Sendable {
         self.owned = owned
     }
 
-    /// Starts a private broker; stop it with `stop()`.
-    public static func start() throws -> TestBroker {
+    /// Starts a private broker, with `extraConfig` (mosquitto.conf lines) added to the test
+    /// defaults when given; stop it with `stop()`.
+    public static func start(extraConfig: String? = nil) throws -> TestBroker {
         let directory = TestFiles.directory("broker")
-        let output = try script("start", directory.path)
+        var arguments = ["start", directory.path]
+        if let extraConfig {
+            let file = directory.appendingPathComponent("extra-input.conf")
+            try extraConfig.write(to: file, atomically: true, encoding: .utf8)
+            arguments.append(file.path)
+        }
+        let output = try script(arguments)
         guard let port = Int(output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw TestFailure("broker.sh start printed no port: \(output)")
         }
@@ -52,7 +59,9 @@ public final class TestBroker: Sendable {
         _ = try Self.script("restart", directory.path)
     }
 
-    private static func script(_ arguments: String...) throws -> String {
+    private static func script(_ arguments: String...) throws -> String { try script(arguments) }
+
+    private static func script(_ arguments: [String]) throws -> String {
         let result = try Subprocess.runBlocking(
             "/bin/bash", [repositoryRoot.appendingPathComponent("scripts/broker.sh").path] + arguments)
         guard result.status == 0 else {

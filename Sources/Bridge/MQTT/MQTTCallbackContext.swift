@@ -23,6 +23,10 @@ final class MQTTCallbackContext: Sendable {
     let everConnected = Atomic<Bool>(false)
     let reconnectCount = Atomic<Int>(0)
     let acks = Mutex(AckWaiters())
+    /// Set by the client: what to do after the broker refused a connect (see `didConnect`).
+    let onRefused = Mutex<(@Sendable () -> Void)?>(nil)
+    /// Refusals in a row, for the back-off before the next attempt.
+    let refusalsInARow = Atomic<Int>(0)
     private let connectionWaiters = Mutex<[UUID: CheckedContinuation<Void, Never>]>([:])
     private let reconnects = Counter(label: "gatehouse_mqtt_reconnects_total")
     private let messagesIn = Counter(label: "gatehouse_mqtt_messages_in_total")
@@ -54,8 +58,11 @@ final class MQTTCallbackContext: Sendable {
             let reason = String(cString: protocolVersion == .v5 ? mosquitto_reason_string(rc) : mosquitto_connack_string(rc))
             logger.error("broker refused the connection: \(reason)")
             eventSink.yield(.refused(reason: reason))
+            refusalsInARow.add(1, ordering: .relaxed)
+            onRefused.withLock { $0 }?()
             return
         }
+        refusalsInARow.store(0, ordering: .relaxed)
         if everConnected.exchange(true, ordering: .relaxed) {
             reconnects.increment()
             reconnectCount.add(1, ordering: .relaxed)

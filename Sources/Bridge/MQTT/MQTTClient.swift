@@ -54,6 +54,7 @@ public final class MQTTClient: Sendable {
     }
 
     private func configure() throws(MQTTError) {
+        context.onRefused.withLock { $0 = { [weak self] in self?.reconnectAfterRefusal() } }
         let version = options.protocolVersion == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311
         try check(mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, version))
         // Without TCP_NODELAY a QoS 1 round trip waits on Nagle's algorithm (88 ms instead of 0.15 ms).
@@ -140,6 +141,30 @@ public final class MQTTClient: Sendable {
             )
             Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
             delay = min(delay * 2, options.reconnectMaxDelay)
+        }
+    }
+
+    /// libmosquitto 2.0 treats an MQTT 5 refusal (reason code ≥ 128, e.g. a wrong password) as a
+    /// protocol error: its network thread ends and never reconnects (3.1.1 refusals it retries
+    /// itself). Without this the bridge would stay up, disconnected, until restarted by hand.
+    /// Called on the network thread, which cannot join itself: the restart runs on a thread of its own.
+    private func reconnectAfterRefusal() {
+        guard options.protocolVersion == .v5 else { return }
+        let restart = lifecycle.withLock { state -> Bool in
+            guard case .running = state else { return false }
+            state = .connecting
+            return true
+        }
+        guard restart else { return }
+        let refusals = context.refusalsInARow.load(ordering: .relaxed)
+        var delay = options.reconnectMinDelay
+        for _ in 1..<max(1, min(refusals, 16)) { delay = min(delay * 2, options.reconnectMaxDelay) }
+        logger.warning("the broker refused the connection; connecting again in \(delay)")
+        Thread.detachNewThread { [self, delay] in
+            // The network thread returns right after the refusal callback; wait for it to end.
+            mosquitto_loop_stop(handle, false)
+            Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+            connectUntilConnected()
         }
     }
 
