@@ -174,6 +174,14 @@ def response_topic(topic):
     return None
 
 
+def say_problems(say, problems, shown=6):
+    """The schema violations of one failure, at most `shown` of them."""
+    for where, message, spath in problems[:shown]:
+        say(f"       at {where}: {message}  [{spath}]")
+    if len(problems) > shown:
+        say(f"       … {len(problems) - shown} more")
+
+
 def excerpt(raw):
     text = raw.decode("utf-8", errors="replace")
     return text if len(text) <= EXCERPT else text[:EXCERPT] + f"… ({len(raw)} bytes)"
@@ -380,10 +388,7 @@ def check(contract, log_path, out=sys.stdout, list_silent=True, apis=None):
         for (cid, topic, raw, problems, retain), count in failures.items():
             say(f"  FAIL {cid}  {topic}" + (" (retained)" if retain else "") + (f"  ×{count}" if count > 1 else ""))
             say(f"       payload: {excerpt(raw)}")
-            for where, message, spath in problems[:6]:
-                say(f"       at {where}: {message}  [{spath}]")
-            if len(problems) > 6:
-                say(f"       … {len(problems) - 6} more")
+            say_problems(say, problems)
     if refused:
         say("")
         say(f"refused inputs ({sum(refused.values())}): inputs that violate the contract and that Gatehouse refused, or whose")
@@ -747,10 +752,7 @@ def check_http(apis, records, say, list_silent=True):
             if request:
                 say(f"       request:  {one_line(request)}")
             say(f"       response: {one_line(response)}")
-            for where, message, spath in problems[:6]:
-                say(f"       at {where}: {message}  [{spath}]")
-            if len(problems) > 6:
-                say(f"       … {len(problems) - 6} more")
+            say_problems(say, problems)
     if refused:
         say("")
         say(f"refused requests ({sum(refused.values())}): request bodies outside the document that Gatehouse refused (negative")

@@ -20,25 +20,23 @@ extension OZLocksAdapter {
         ]
         // Series H locks are offline: nothing can be sent to them but a card, so no lock entity
         // (its commands could only fail) and no availability topic (nobody polls them).
-        guard lock.series == .wr else {
-            return HomeAssistantDevice(
-                kind: "lock", id: lock.room, name: "Room \(lock.room) lock", manufacturer: "OZLocks", model: lock.series.rawValue,
-                components: components)
+        let online = lock.series == .wr
+        if online {
+            components.insert(
+                HomeAssistantDevice.Component(
+                    key: "lock", platform: "lock",
+                    options: [
+                        "name": .null, "command_topic": .string(lockTopics.set), "state_topic": .string(state),
+                        "value_template": """
+                            {% if value_json.opened is defined %}{{ 'UNLOCKED' if value_json.opened else 'LOCKED' }}{% else %}None{% endif %}
+                            """,
+                        "payload_lock": "LOCK", "payload_unlock": "UNLOCK", "payload_open": "OPEN",
+                        "state_locked": "LOCKED", "state_unlocked": "UNLOCKED", "retain": false, "optimistic": false,
+                    ]),
+                at: 0)
         }
-        components.insert(
-            HomeAssistantDevice.Component(
-                key: "lock", platform: "lock",
-                options: [
-                    "name": .null, "command_topic": .string(lockTopics.set), "state_topic": .string(state),
-                    "value_template": """
-                        {% if value_json.opened is defined %}{{ 'UNLOCKED' if value_json.opened else 'LOCKED' }}{% else %}None{% endif %}
-                        """,
-                    "payload_lock": "LOCK", "payload_unlock": "UNLOCK", "payload_open": "OPEN",
-                    "state_locked": "LOCKED", "state_unlocked": "UNLOCKED", "retain": false, "optimistic": false,
-                ]),
-            at: 0)
         return HomeAssistantDevice(
             kind: "lock", id: lock.room, name: "Room \(lock.room) lock", manufacturer: "OZLocks", model: lock.series.rawValue,
-            availability: [.init(topic: lockTopics.availability)], components: components)
+            availability: online ? [.init(topic: lockTopics.availability)] : [], components: components)
     }
 }
