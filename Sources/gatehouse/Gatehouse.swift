@@ -9,6 +9,11 @@ struct Gatehouse: AsyncParsableCommand {
         version: GatehouseVersion.string,
         subcommands: [Run.self, CheckConfig.self, Demo.self, Simulate.self, Version.self, Debug.self],
         defaultSubcommand: Run.self)
+
+    static func main() async {
+        ConcurrencyExecutor.install()
+        await main(nil)
+    }
 }
 
 struct Version: ParsableCommand {

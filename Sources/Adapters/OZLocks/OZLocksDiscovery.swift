@@ -7,7 +7,7 @@ extension OZLocksAdapter {
     public var discoveryKinds: Set<String> { ["lock"] }
 
     func announceLocks(_ bridge: BridgeContext) async {
-        await bridge.homeAssistant.replace(kind: "lock", with: settings.locks.map { Self.device($0, topics: bridge.topics) })
+        await bridge.homeAssistant.replace(kind: "lock", with: settings.locks.lazy.map { Self.device($0, topics: bridge.topics) })
     }
 
     static func device(_ lock: OZLocksSettings.Lock, topics: TopicTree) -> HomeAssistantDevice {

@@ -9,7 +9,7 @@ extension GatehouseBridge {
         guard discovery.enabled else { return }
         context.subscribe(discovery.topics.status, qos: .atLeastOnce) { message in
             let text = String(decoding: message.payload, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            if text == "online" { discovery.republish() }
+            if text == "online" { await discovery.republish() }
         }
     }
 

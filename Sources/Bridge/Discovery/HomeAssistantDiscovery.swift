@@ -19,9 +19,23 @@ public final class HomeAssistantDiscovery: Sendable {
     private let store: Store
     private let mqtt: MQTTClient
     private let logger: Logger
-    /// Topic → payload of every config this instance announced; an empty payload marks one
-    /// withdrawn this run (republished as such, in case the clearing was lost).
-    private let published = Mutex<[String: Data]>([:])
+    /// What this instance announced, by topic: a digest of each config (the payloads themselves
+    /// live in the store; 10,000 locks make 18 MB of them), or `withdrawn` for one cleared this
+    /// run (republished as such, in case the clearing was lost).
+    private let published = Mutex<[String: Announced]>([:])
+    /// Configs published before waiting for the broker to acknowledge the last of them.
+    private static let step = 250
+
+    private enum Announced: Equatable {
+        case config(Int)
+        case withdrawn
+
+        init(_ payload: Data) {
+            var hasher = Hasher()
+            payload.withUnsafeBytes { hasher.combine(bytes: $0) }
+            self = .config(hasher.finalize())
+        }
+    }
 
     init(config: GatehouseConfig, bridgeState: String, store: Store, mqtt: MQTTClient, logger: Logger) {
         settings = config.homeAssistant
@@ -35,11 +49,16 @@ public final class HomeAssistantDiscovery: Sendable {
 
     public var enabled: Bool { settings.enabled }
 
+    private var storedPrefix: String { topics.deviceConfigPrefix(instance: instance) }
+
     /// Reads back what earlier runs announced; with discovery off, takes all of it back.
     func load() async {
         do {
-            let stored = try await store.retained.all(matching: topics.deviceConfigPrefix(instance: instance))
-            published.withLock { $0 = Dictionary(stored.map { ($0.topic, $0.payload) }, uniquingKeysWith: { _, last in last }) }
+            try await store.retained.forEach(matching: storedPrefix) { page in
+                published.withLock { published in
+                    for (topic, payload) in page { published[topic] = Announced(payload) }
+                }
+            }
             if !settings.enabled { await sweep(keeping: []) }
         } catch {
             logger.error("Home Assistant discovery: cannot read the stored configs: \(error)")
@@ -47,16 +66,26 @@ public final class HomeAssistantDiscovery: Sendable {
     }
 
     /// Announces exactly `devices` for `kind`: new and changed ones are published, the kind's
-    /// others are cleared.
-    public func replace(kind: String, with devices: [HomeAssistantDevice]) async {
+    /// others are cleared. Devices are turned into configs one step at a time, so a lazy sequence
+    /// of 10,000 never exists as 10,000 device values.
+    public func replace(kind: String, with devices: some Sequence<HomeAssistantDevice>) async {
         guard settings.enabled else { return }
-        let configs = devices.filter { $0.kind == kind }.map(config)
-        let wanted = Set(configs.map(\.topic))
+        var wanted = Set<String>()
+        var step: [(topic: String, payload: Data)] = []
+        for device in devices where device.kind == kind {
+            let config = config(device)
+            wanted.insert(config.topic)
+            step.append(config)
+            if step.count == Self.step {
+                await announce(step)
+                step.removeAll(keepingCapacity: true)
+            }
+        }
+        await announce(step)
         let stale = published.withLock { published in
-            published.filter { !$0.value.isEmpty && topics.kind(ofDeviceConfig: $0.key, instance: instance) == kind && !wanted.contains($0.key) }
+            published.filter { $0.value != .withdrawn && topics.kind(ofDeviceConfig: $0.key, instance: instance) == kind && !wanted.contains($0.key) }
                 .map(\.key)
         }
-        await announce(configs)
         await withdraw(stale)
     }
 
@@ -69,31 +98,68 @@ public final class HomeAssistantDiscovery: Sendable {
     /// Withdraws one device (a place whose sensor cleared its state).
     public func remove(kind: String, id: String) async {
         let topic = topics.deviceConfig(instance: instance, kind: kind, id: id)
-        guard published.withLock({ $0[topic]?.isEmpty == false }) else { return }
+        guard published.withLock({ $0[topic].map { $0 != .withdrawn } ?? false }) else { return }
         await withdraw([topic])
     }
 
     /// Clears the configs of every kind not in `kinds` (adapters no longer configured).
     func sweep(keeping kinds: Set<String>) async {
         let stale = published.withLock { published in
-            published.filter { !$0.value.isEmpty && (topics.kind(ofDeviceConfig: $0.key, instance: instance).map { !kinds.contains($0) } ?? true) }
+            published.filter { $0.value != .withdrawn && (topics.kind(ofDeviceConfig: $0.key, instance: instance).map { !kinds.contains($0) } ?? true) }
                 .map(\.key)
         }
         await withdraw(stale)
     }
 
-    /// After a reconnect, or when Home Assistant restarted (its birth message) and forgot every entity.
-    func republish() {
-        published.withLock { published in
-            for (topic, payload) in published { publish(topic, payload) }
+    /// After a reconnect, or when Home Assistant restarted (its birth message) and forgot every
+    /// entity. Payloads come from the store a page at a time; one whose digest no longer matches
+    /// was replaced or withdrawn meanwhile, and that newer publish already went out.
+    func republish() async {
+        do {
+            let withdrawn = published.withLock { $0.filter { $0.value == .withdrawn }.map(\.key) }
+            await inSteps(withdrawn) { step in
+                published.withLock { published in
+                    step.filter { published[$0] == .withdrawn }.compactMap { publish($0, Data()) }.last
+                }
+            }
+            try await store.retained.forEach(matching: storedPrefix, pageSize: Self.step) { page in
+                await acknowledged {
+                    published.withLock { published in
+                        page.filter { published[$0.topic] == Announced($0.payload) }.compactMap { publish($0.topic, $0.payload) }.last
+                    }
+                }
+            }
+        } catch {
+            logger.error("Home Assistant discovery: cannot republish the stored configs: \(error)")
         }
     }
 
-    private func publish(_ topic: String, _ payload: Data) {
+    /// Queues the message; its id, or nil when it could not be queued.
+    private func publish(_ topic: String, _ payload: Data) -> Int32? {
         do {
-            try mqtt.publish(topic, payload, qos: .atLeastOnce, retain: true)
+            return try mqtt.publish(topic, payload, qos: .atLeastOnce, retain: true)
         } catch {
             logger.warning("Home Assistant discovery: cannot publish \(topic): \(error)")
+            return nil
+        }
+    }
+
+    /// Runs `publishing` and waits until the broker acknowledged its last message. While the
+    /// broker is away that wait times out; the messages stay queued for the reconnect.
+    private func acknowledged(_ publishing: () -> Int32?) async {
+        do {
+            try await mqtt.acknowledging(publishing)
+        } catch {
+            logger.debug("Home Assistant discovery: no acknowledgement: \(error)")
+        }
+    }
+
+    private func inSteps(_ items: [String], _ publishing: ([String].SubSequence) -> Int32?) async {
+        var start = items.startIndex
+        while start < items.endIndex {
+            let end = min(start + Self.step, items.endIndex)
+            await acknowledged { publishing(items[start..<end]) }
+            start = end
         }
     }
 
@@ -108,7 +174,7 @@ public final class HomeAssistantDiscovery: Sendable {
     /// Stored first (one transaction), then published: a config the store holds is republished
     /// after every reconnect and restart, so a publish lost with a broken connection is not lost for good.
     private func announce(_ configs: [(topic: String, payload: Data)]) async {
-        let changed = published.withLock { published in configs.filter { published[$0.topic] != $0.payload } }
+        let changed = published.withLock { published in configs.filter { published[$0.topic] != Announced($0.payload) } }
         guard !changed.isEmpty else { return }
         do {
             try await store.retained.put(changed)
@@ -116,10 +182,12 @@ public final class HomeAssistantDiscovery: Sendable {
             logger.error("Home Assistant discovery: cannot store \(changed.count) device config(s): \(error)")
             return
         }
-        published.withLock { published in
-            for (topic, payload) in changed {
-                published[topic] = payload
-                publish(topic, payload)
+        await acknowledged {
+            published.withLock { published in
+                changed.compactMap { topic, payload in
+                    published[topic] = Announced(payload)
+                    return publish(topic, payload)
+                }.last
             }
         }
     }
@@ -128,10 +196,12 @@ public final class HomeAssistantDiscovery: Sendable {
     /// store still listing the config, so the next start withdraws it again instead of leaving a ghost.
     private func withdraw(_ stale: [String]) async {
         guard !stale.isEmpty else { return }
-        published.withLock { published in
-            for topic in stale {
-                published[topic] = Data()
-                publish(topic, Data())
+        await inSteps(stale) { step in
+            published.withLock { published in
+                step.compactMap { topic in
+                    published[topic] = .withdrawn
+                    return publish(topic, Data())
+                }.last
             }
         }
         do {

@@ -281,6 +281,16 @@ public final class MQTTClient: Sendable {
         _ topic: String, _ payload: Data, qos: MQTTQoS = .atLeastOnce, retain: Bool = false,
         properties: MQTTProperties = MQTTProperties(), timeout: Duration = .seconds(5)
     ) async throws {
+        try await acknowledging(timeout: timeout) {
+            let mid = try publish(topic, payload, qos: qos, retain: retain, properties: properties)
+            return qos == .atMostOnce ? nil : mid
+        }
+    }
+
+    /// Runs `publishing`, which queues messages and returns the id of the one to wait for (nil:
+    /// none), then waits for the broker's acknowledgement of that message. Lets a burst of
+    /// thousands of publishes go out in steps instead of all sitting in libmosquitto's queue.
+    public func acknowledging(timeout: Duration = .seconds(5), _ publishing: () throws -> Int32?) async throws {
         context.acks.withLock { $0.expecting += 1 }
         defer {
             context.acks.withLock { acks in
@@ -288,8 +298,7 @@ public final class MQTTClient: Sendable {
                 if acks.expecting == 0 { acks.early.removeAll() }
             }
         }
-        let mid = try publish(topic, payload, qos: qos, retain: retain, properties: properties)
-        guard qos != .atMostOnce else { return }
+        guard let mid = try publishing() else { return }
         let context = self.context
         let timer = Task {
             try await Task.sleep(for: timeout)

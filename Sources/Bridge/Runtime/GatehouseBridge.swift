@@ -128,17 +128,27 @@ public final class GatehouseBridge: Service, Sendable {
             let adapterPrefix = context.topics.bridge.adapter("")
             let discovery = context.homeAssistant
             let discoveryPrefix = discovery.topics.deviceConfigPrefix(instance: discovery.instance)
-            for (topic, payload) in try await context.store.retained.all() {
-                // An adapter that is no longer configured must not linger as `connected`.
-                if topic.hasPrefix(adapterPrefix) && !current.contains(topic) {
-                    try await context.clearState(topic)
-                    continue
+            // A page at a time, each acknowledged before the next: 10,000 locks' states need not
+            // sit in memory, nor in libmosquitto's queue, all at once.
+            try await context.store.retained.forEach { page in
+                var republished: [(topic: String, payload: Data)] = []
+                for (topic, payload) in page {
+                    // An adapter that is no longer configured must not linger as `connected`.
+                    if topic.hasPrefix(adapterPrefix) && !current.contains(topic) {
+                        try await context.clearState(topic)
+                        continue
+                    }
+                    // Discovery republishes its own, in step with its withdrawals.
+                    if topic.hasPrefix(discoveryPrefix) { continue }
+                    republished.append((topic, payload))
                 }
-                // Discovery republishes its own, in step with its withdrawals.
-                if topic.hasPrefix(discoveryPrefix) { continue }
-                try mqtt.publish(topic, payload, retain: true)
+                do {
+                    try await mqtt.acknowledging { try republished.map { try mqtt.publish($0.topic, $0.payload, retain: true) }.last }
+                } catch MQTTError.timeout {
+                    // The broker went away again; the rest stays queued for the next connect.
+                }
             }
-            discovery.republish()
+            await discovery.republish()
         } catch {
             logger.error("cannot republish the bridge state: \(error)")
         }

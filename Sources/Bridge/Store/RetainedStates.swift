@@ -79,4 +79,28 @@ public struct RetainedStates: Sendable {
             return rows.map { (topic: $0["topic"], payload: $0["payload"]) }
         }
     }
+
+    /// The stored states whose topic starts with `prefix` (all without one), in pages of `pageSize`
+    /// ordered by topic: thousands of discovery configs need not sit in memory at once.
+    public func forEach(
+        matching prefix: String? = nil, pageSize: Int = 500, _ body: ([(topic: String, payload: Data)]) async throws -> Void
+    ) async throws {
+        var after = ""
+        while true {
+            let page = try await pool.read { [after] db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT topic, payload FROM retainedState
+                        WHERE topic > ?1 AND substr(topic, 1, length(?2)) = ?2 ORDER BY topic LIMIT ?3
+                        """,
+                    arguments: [after, prefix ?? "", pageSize]
+                ).map { (topic: $0["topic"] as String, payload: $0["payload"] as Data) }
+            }
+            guard let last = page.last else { return }
+            try await body(page)
+            if page.count < pageSize { return }
+            after = last.topic
+        }
+    }
 }
