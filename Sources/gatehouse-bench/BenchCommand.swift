@@ -11,6 +11,12 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "gatehouse-bench",
         abstract: "Gatehouse benchmarks against a running mosquitto (see docs/performance.md; `make bench` runs them).")
 
+    /// The in-process bridge runs on the executor `gatehouse run` uses.
+    static func main() async {
+        ConcurrencyExecutor.install()
+        await main(nil)
+    }
+
     @Option(help: "Broker host.") var host = "127.0.0.1"
     @Option(help: "Broker port.") var port: Int
     @Option(help: "The broker's mosquitto.conf, to record and check its tuning.") var brokerConfig: String?

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Bridge
 import Topics
 
 @main

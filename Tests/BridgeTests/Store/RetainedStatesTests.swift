@@ -45,4 +45,27 @@ struct RetainedStatesTests {
         #expect(literal.map(\.topic) == ["gatehouse/locks%_x/state"])
         #expect(try await retained.all(matching: "none/").isEmpty)
     }
+
+    @Test func forEachPagesThroughTheStatesInTopicOrder() async throws {
+        let retained = try Store.temporary().retained
+        let locks = (1...7).map { "gatehouse/locks/\($0)/state" }
+        for topic in locks.shuffled() + ["gatehouse/places/1/state", "gatehouse/locks%x"] {
+            try await retained.put(topic: topic, payload: topic.storeData)
+        }
+        var pages: [[String]] = []
+        try await retained.forEach(matching: "gatehouse/locks/", pageSize: 3) { page in
+            #expect(page.allSatisfy { $0.payload == $0.topic.storeData })
+            pages.append(page.map(\.topic))
+        }
+        #expect(pages == [Array(locks[0..<3]), Array(locks[3..<6]), [locks[6]]])
+
+        var everything: [String] = []
+        try await retained.forEach(pageSize: 2) { everything += $0.map(\.topic) }
+        #expect(everything == (try await retained.all()).map(\.topic))
+        #expect(everything.count == 9)
+
+        var none = 0
+        try await retained.forEach(matching: "none/") { _ in none += 1 }
+        #expect(none == 0)
+    }
 }

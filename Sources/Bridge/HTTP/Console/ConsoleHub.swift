@@ -20,13 +20,23 @@ final class ConsoleHub: Sendable {
     typealias Sink = AsyncStream<ByteBuffer>.Continuation
 
     private struct State {
-        var latest: [String: ByteBuffer] = [:]
+        var latest: [String: Latest] = [:]
         var log: [ByteBuffer] = []
         var status: ConsoleStatus?
         var statusFrame: ByteBuffer?
         var clients: [UInt64: Sink] = [:]
         var nextID: UInt64 = 0
         var closed = false
+    }
+
+    /// A small message is kept as received and rendered only when a browser wants it: at 1,000
+    /// recognitions a second nobody may be watching, and rendering each one cost 8 % of the
+    /// bridge's CPU. A large one (a picture inside) is kept rendered, without the picture.
+    private enum Latest {
+        case message(MQTTMessage)
+        case frame(ByteBuffer)
+
+        static let keptAsReceived = 2048
     }
 
     private let state = Mutex(State())
@@ -42,36 +52,35 @@ final class ConsoleHub: Sendable {
 
     /// Remembers a message from the console's connection and passes it to every browser.
     func receive(_ message: MQTTMessage) {
-        let frame: ByteBuffer
         if message.topic == logTopic {
             // Passed on as it is, so it must be a JSON object: anyone allowed to publish there could send junk.
             guard message.payload.count <= ConsoleEvent.maxPayloadBytes, case .object? = try? JSONValue.parse(message.payload)
             else { return }
-            frame = ConsoleEvent.frame("log", json: message.payload)
-        } else if message.payload.isEmpty {
-            frame = ConsoleEvent.frame("clear", ConsoleEvent.Cleared(topic: message.topic))
-        } else {
-            frame = ConsoleEvent.state(message, timeZone: timeZone)
-        }
-        publish(frame) { state in
-            if message.topic == logTopic {
+            let frame = ConsoleEvent.frame("log", json: message.payload)
+            publish({ frame }) { state in
                 state.log.append(frame)
                 if state.log.count > Self.logLines { state.log.removeFirst(state.log.count - Self.logLines) }
-            } else if message.payload.isEmpty {
-                state.latest[message.topic] = nil
-            } else if state.latest[message.topic] != nil || state.latest.count < Self.maxTopics {
-                state.latest[message.topic] = frame
-            } else {
-                return false
+                return true
             }
-            return true
+        } else if message.payload.isEmpty {
+            publish({ ConsoleEvent.frame("clear", ConsoleEvent.Cleared(topic: message.topic)) }) { state in
+                state.latest[message.topic] = nil
+                return true
+            }
+        } else {
+            let rendered = message.payload.count > Latest.keptAsReceived ? ConsoleEvent.state(message, timeZone: timeZone) : nil
+            publish({ rendered ?? ConsoleEvent.state(message, timeZone: timeZone) }) { state in
+                guard state.latest[message.topic] != nil || state.latest.count < Self.maxTopics else { return false }
+                state.latest[message.topic] = rendered.map(Latest.frame) ?? .message(message)
+                return true
+            }
         }
     }
 
     /// Shows a new status; an unchanged one is not sent again.
     func update(_ status: ConsoleStatus) {
         let frame = ConsoleEvent.frame("status", status)
-        publish(frame) { state in
+        publish({ frame }) { state in
             guard state.status != status else { return false }
             state.status = status
             state.statusFrame = frame
@@ -79,7 +88,7 @@ final class ConsoleHub: Sendable {
         }
     }
 
-    func heartbeat() { publish(ConsoleEvent.heartbeat) { _ in true } }
+    func heartbeat() { publish({ ConsoleEvent.heartbeat }) { _ in true } }
 
     /// A new browser: its stream starts with `hello`, then the snapshot, then `ready`, then live
     /// updates. Nil once the console has shut down.
@@ -87,7 +96,12 @@ final class ConsoleHub: Sendable {
         state.withLock { state in
             guard !state.closed else { return nil }
             var snapshot = [ConsoleEvent.retry, hello]
-            snapshot.append(contentsOf: state.latest.values)
+            for latest in state.latest.values {
+                switch latest {
+                case .message(let message): snapshot.append(ConsoleEvent.state(message, timeZone: timeZone))
+                case .frame(let frame): snapshot.append(frame)
+                }
+            }
             snapshot.append(contentsOf: state.log)
             if let status = state.statusFrame { snapshot.append(status) }
             snapshot.append(ConsoleEvent.ready)
@@ -116,12 +130,14 @@ final class ConsoleHub: Sendable {
         sinks.forEach { $0.finish() }
     }
 
-    /// Applies `change` and, when it returns true, yields `frame` to every browser, all under the
-    /// lock so the order of frames is the order of changes. Streams are finished outside the lock:
-    /// `finish` runs termination handlers, which could take the lock again.
-    private func publish(_ frame: ByteBuffer, _ change: (inout State) -> Bool) {
+    /// Applies `change` and, when it returns true, yields the frame `render` makes to every browser
+    /// (made only if one is watching), all under the lock so the order of frames is the order of
+    /// changes. Streams are finished outside the lock: `finish` runs termination handlers, which
+    /// could take the lock again.
+    private func publish(_ render: () -> ByteBuffer, _ change: (inout State) -> Bool) {
         let lagging = state.withLock { state -> [Sink] in
-            guard change(&state) else { return [] }
+            guard change(&state), !state.clients.isEmpty else { return [] }
+            let frame = render()
             var lagging: [Sink] = []
             for (id, sink) in state.clients {
                 switch sink.yield(frame) {
