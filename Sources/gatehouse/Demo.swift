@@ -19,7 +19,7 @@ struct Demo: AsyncParsableCommand {
         bootstrapLogging(level: .info)
         GatehouseMetrics.bootstrap()
         let logger = Logger(label: "gatehouse.demo")
-        let broker = try DemoBroker.ensureRunning(config: brokerConfig, logger: logger)
+        let broker = try await DemoBroker.ensureRunning(config: brokerConfig, logger: logger)
         defer { broker?.terminate() }
         var settings = try loadConfig(nil)
         settings.store.path = store

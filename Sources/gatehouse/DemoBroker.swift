@@ -5,7 +5,7 @@ import Logging
 struct DemoBroker {
     let pid: pid_t
 
-    static func ensureRunning(config: String, logger: Logger) throws -> DemoBroker? {
+    static func ensureRunning(config: String, logger: Logger) async throws -> DemoBroker? {
         if isListening(port: 1883) {
             logger.info("using the broker already listening on 127.0.0.1:1883")
             return nil
@@ -18,7 +18,8 @@ struct DemoBroker {
                 broker.terminate()
                 throw DemoError("mosquitto did not start with \(config); see run/mosquitto.log")
             }
-            Thread.sleep(forTimeInterval: 0.05)
+            // Not Thread.sleep: this runs on an event loop (docs/architecture.md, which threads run the tasks).
+            try await Task.sleep(for: .milliseconds(50))
         }
         logger.info("started mosquitto from \(config) (pid \(broker.pid), log in run/mosquitto.log)")
         return broker

@@ -72,6 +72,8 @@ final class LockPoller: Sendable {
                 let records = try await adapter.readLogRecords(room: room, workstation: workstation, showUnauthorized: true)
                 try await publishNew(records, room: room)
             }
+        } catch _ where Task.isCancelled {
+            // Shutting down: the HTTP client is going away under the call; nothing to report.
         } catch let error as GatehouseError where error.code == .lockOffline {
             let last = known.withLock { $0[room] }
             var offline = last ?? LockState(room: room, series: "WR")

@@ -81,6 +81,8 @@ public final class OZLocksAdapter: GatehouseAdapter {
         state?.tasks.forEach { $0.cancel() }
         await state?.facade?.stop()
         await state?.serving?.value
+        // The poller's calls end with its cancellation; waited for, so none meets a closed client.
+        for task in state?.tasks ?? [] { await task.value }
         try? await http.shutdown()
     }
 
