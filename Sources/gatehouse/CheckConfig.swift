@@ -14,6 +14,7 @@ struct CheckConfig: ParsableCommand {
         let result = ConfigLoader.load(path: file ?? configFile, environment: ProcessInfo.processInfo.environment)
         AdapterCatalog.check(result.bestEffort)
         for problem in result.problems { print(problem.description) }
+        for warning in unusedOverrideWarnings(result) { print(warning) }
         if result.hasErrors {
             print("\(result.problems.count) problem(s) found")
             throw ExitCode(1)

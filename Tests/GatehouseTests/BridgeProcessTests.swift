@@ -117,4 +117,16 @@ struct BridgeProcessTests {
         #expect(!check.text.contains("s3cret-mqtt"))
         #expect(!check.text.contains("p@ss"))
     }
+
+    @Test("check-config warns about a GATEHOUSE_ variable that is no setting, by name only, and still accepts the file")
+    func checkConfigMisspeltOverride() async throws {
+        let check = try GatehouseProcess(
+            ["check-config"],
+            environment: ["GATEHOUSE_MQTT_PASWORD": "hunter2-value", "GATEHOUSE_MQTT_KEEP_ALIVE": "20s"])
+        #expect(try await check.waitForExit() == 0, "\(check.text)")
+        #expect(check.text.contains("warning: GATEHOUSE_MQTT_PASWORD is not a setting"), "\(check.text)")
+        #expect(!check.text.contains("GATEHOUSE_MQTT_KEEP_ALIVE"), "a real override is not flagged: \(check.text)")
+        #expect(!check.text.contains("hunter2-value"))
+        #expect(check.text.contains("configuration OK"))
+    }
 }
