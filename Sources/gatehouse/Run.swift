@@ -36,10 +36,8 @@ struct Run: AsyncParsableCommand {
 
 /// Runs the bridge and its HTTP listener until SIGINT/SIGTERM, then shuts both down gracefully.
 func runBridge(
-    _ settings: GatehouseConfig, logger: Logger, adapters given: [any GatehouseAdapter]? = nil,
-    extraServices: [any Service] = []
+    _ settings: GatehouseConfig, logger: Logger, adapters: [any GatehouseAdapter], extraServices: [any Service] = []
 ) async throws {
-    let adapters = try given ?? AdapterCatalog.adapters(for: settings, logger: logger)
     let bridge = try GatehouseBridge(config: settings, adapters: adapters, logger: logger)
     let http = BridgeHTTPServer.application(bridge: bridge, logger: logger) { port in
         logger.info("HTTP listener on \(settings.http.listen.host):\(port) (/healthz, /metrics, the console at /)")

@@ -174,19 +174,22 @@ public final class HomeAssistantDiscovery: Sendable {
     /// Stored first (one transaction), then published: a config the store holds is republished
     /// after every reconnect and restart, so a publish lost with a broken connection is not lost for good.
     private func announce(_ configs: [(topic: String, payload: Data)]) async {
-        let changed = published.withLock { published in configs.filter { published[$0.topic] != Announced($0.payload) } }
+        let digests = configs.map { Announced($0.payload) }
+        let changed = published.withLock { published in
+            zip(configs, digests).filter { published[$0.0.topic] != $0.1 }
+        }
         guard !changed.isEmpty else { return }
         do {
-            try await store.retained.put(changed)
+            try await store.retained.put(changed.map(\.0))
         } catch {
             logger.error("Home Assistant discovery: cannot store \(changed.count) device config(s): \(error)")
             return
         }
         await acknowledged {
             published.withLock { published in
-                changed.compactMap { topic, payload in
-                    published[topic] = Announced(payload)
-                    return publish(topic, payload)
+                changed.compactMap { config, digest in
+                    published[config.topic] = digest
+                    return publish(config.topic, config.payload)
                 }.last
             }
         }

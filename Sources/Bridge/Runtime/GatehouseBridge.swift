@@ -129,8 +129,9 @@ public final class GatehouseBridge: Service, Sendable {
             let discovery = context.homeAssistant
             let discoveryPrefix = discovery.topics.deviceConfigPrefix(instance: discovery.instance)
             // A page at a time, each acknowledged before the next: 10,000 locks' states need not
-            // sit in memory, nor in libmosquitto's queue, all at once.
-            try await context.store.retained.forEach { page in
+            // sit in memory, nor in libmosquitto's queue, all at once. Discovery configs are left
+            // out: discovery republishes its own, in step with its withdrawals.
+            try await context.store.retained.forEach(excluding: discoveryPrefix) { page in
                 var republished: [(topic: String, payload: Data)] = []
                 for (topic, payload) in page {
                     // An adapter that is no longer configured must not linger as `connected`.
@@ -138,8 +139,6 @@ public final class GatehouseBridge: Service, Sendable {
                         try await context.clearState(topic)
                         continue
                     }
-                    // Discovery republishes its own, in step with its withdrawals.
-                    if topic.hasPrefix(discoveryPrefix) { continue }
                     republished.append((topic, payload))
                 }
                 do {

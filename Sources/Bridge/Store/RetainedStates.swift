@@ -65,25 +65,17 @@ public struct RetainedStates: Sendable {
 
     /// All stored states, or those whose topic starts with `prefix`, ordered by topic.
     public func all(matching prefix: String? = nil) async throws -> [(topic: String, payload: Data)] {
-        try await pool.read { db in
-            let rows: [Row]
-            if let prefix {
-                rows = try Row.fetchAll(
-                    db,
-                    sql: "SELECT topic, payload FROM retainedState WHERE substr(topic, 1, length(?1)) = ?1 ORDER BY topic",
-                    arguments: [prefix]
-                )
-            } else {
-                rows = try Row.fetchAll(db, sql: "SELECT topic, payload FROM retainedState ORDER BY topic")
-            }
-            return rows.map { (topic: $0["topic"], payload: $0["payload"]) }
-        }
+        var all: [(topic: String, payload: Data)] = []
+        try await forEach(matching: prefix) { all += $0 }
+        return all
     }
 
-    /// The stored states whose topic starts with `prefix` (all without one), in pages of `pageSize`
-    /// ordered by topic: thousands of discovery configs need not sit in memory at once.
+    /// The stored states whose topic starts with `prefix` (all without one) and not with
+    /// `excluded`, in pages of `pageSize` ordered by topic: thousands of discovery configs need
+    /// not sit in memory at once, nor be read by someone who skips them.
     public func forEach(
-        matching prefix: String? = nil, pageSize: Int = 500, _ body: ([(topic: String, payload: Data)]) async throws -> Void
+        matching prefix: String? = nil, excluding excluded: String? = nil, pageSize: Int = 500,
+        _ body: ([(topic: String, payload: Data)]) async throws -> Void
     ) async throws {
         var after = ""
         while true {
@@ -92,9 +84,11 @@ public struct RetainedStates: Sendable {
                     db,
                     sql: """
                         SELECT topic, payload FROM retainedState
-                        WHERE topic > ?1 AND substr(topic, 1, length(?2)) = ?2 ORDER BY topic LIMIT ?3
+                        WHERE topic > ?1 AND substr(topic, 1, length(?2)) = ?2
+                          AND (?4 IS NULL OR substr(topic, 1, length(?4)) != ?4)
+                        ORDER BY topic LIMIT ?3
                         """,
-                    arguments: [after, prefix ?? "", pageSize]
+                    arguments: [after, prefix ?? "", pageSize, excluded]
                 ).map { (topic: $0["topic"] as String, payload: $0["payload"] as Data) }
             }
             guard let last = page.last else { return }

@@ -68,4 +68,14 @@ struct RetainedStatesTests {
         try await retained.forEach(matching: "none/") { _ in none += 1 }
         #expect(none == 0)
     }
+
+    @Test func forEachCanLeaveAPrefixOut() async throws {
+        let retained = try Store.temporary().retained
+        for topic in ["ha/device/a/config", "ha/device/b/config", "gatehouse/locks/1/state", "hb/x"] {
+            try await retained.put(topic: topic, payload: topic.storeData)
+        }
+        var seen: [String] = []
+        try await retained.forEach(excluding: "ha/device/", pageSize: 1) { seen += $0.map(\.topic) }
+        #expect(seen == ["gatehouse/locks/1/state", "hb/x"])
+    }
 }
