@@ -69,6 +69,15 @@ public struct GateDecision: Codable, Sendable, Equatable {
         self.by = by
         self.reason = reason
     }
+
+    /// What the Codable form encodes to (keys sorted, as every payload), written by hand: one
+    /// decision goes out per recognition.
+    public var jsonData: Data {
+        JSONValue.objectData([
+            ("by", .string(by.rawValue)), ("open", .bool(open)), ("reason", reason.map(JSONValue.string)),
+            ("uuid", .string(uuid)),
+        ])
+    }
 }
 
 /// `…/gates/<device>/command` (out): raise the barrier.

@@ -96,4 +96,20 @@ struct JSONValueTests {
         struct Result: Encodable { var room = "101"; var checkOut = "2025-09-05T12:00:00+03:00"; var count = 2 }
         #expect(try JSONValue(encoding: Result()) == ["room": "101", "checkOut": "2025-09-05T12:00:00+03:00", "count": 2])
     }
+
+    @Test func objectDataKeepsTheGivenOrderAndLeavesNilOut() {
+        let data = JSONValue.objectData([("z", 1), ("a", nil), ("m", "东/\"")])
+        #expect(String(decoding: data, as: UTF8.self) == #"{"z":1,"m":"东/\""}"#)
+    }
+
+    @Test func handWrittenDecisionIsWhatTheCodableFormEncodesTo() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        for decision in [
+            GateDecision(uuid: "u-1", open: true, by: .autoRelease),
+            GateDecision(uuid: "u-2", open: false, by: .platform, reason: "车牌\"黑名单\"/deny"),
+        ] {
+            #expect(decision.jsonData == (try encoder.encode(decision)))
+        }
+    }
 }

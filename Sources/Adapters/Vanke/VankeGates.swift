@@ -8,6 +8,9 @@ actor VankeGates {
     struct Recognition: Codable, Equatable {
         var uuid: String
         var plate: String
+
+        /// What JSONEncoder writes for it, by hand: stored once per recognition.
+        var stored: Data { JSONValue.objectData([("uuid", .string(uuid)), ("plate", .string(plate))]) }
     }
 
     private struct Gate {

@@ -123,7 +123,8 @@ final class VankePusher: Sendable {
 
     func publishDecision(_ gate: String, _ decision: GateDecision) {
         do {
-            try context.publishEvent(context.topics.parking(settings.parkingLotId).gate(gate).decision, decision)
+            try context.publishEvent(
+                context.topics.parking(settings.parkingLotId).gate(gate).decision, payload: decision.jsonData)
         } catch {
             logger.error("cannot publish the decision for \(decision.uuid) at gate \(gate): \(error)")
         }
@@ -163,10 +164,10 @@ final class VankePusher: Sendable {
                         try store.images.put(id: image.id, contentType: "image/jpeg", data: image.data, in: db)
                     }
                     try outbox.enqueue(
-                        stream: arrival.stream, key: arrival.key, payload: JSONEncoder().encode(arrival.job), in: db)
+                        stream: arrival.stream, key: arrival.key, payload: arrival.job.stored, in: db)
                     if let (gate, recognition) = arrival.latest {
                         if let recognition {
-                            try store.cursors.set(adapter: "vanke", key: "latest.\(gate)", value: JSONEncoder().encode(recognition), in: db)
+                            try store.cursors.set(adapter: "vanke", key: "latest.\(gate)", value: recognition.stored, in: db)
                         } else {
                             try store.cursors.remove(adapter: "vanke", key: "latest.\(gate)", in: db)
                         }
@@ -208,7 +209,7 @@ final class VankePusher: Sendable {
             }
             _ = try await context.store.outbox.takeOverLeases(stream: VankeStreams.abnormal)
             for entry in try await context.store.outbox.takeOverLeases(stream: VankeStreams.gate) {
-                guard let job = try? JSONDecoder().decode(VankePushJob.self, from: entry.payload), job.kind == .crossing
+                guard let job = VankePushJob(stored: entry.payload), job.kind == .crossing
                 else { continue }
                 try await context.store.outbox.deadLetter(
                     id: entry.id, error: "in doubt: Gatehouse stopped while this crossing was being pushed",
@@ -223,7 +224,7 @@ final class VankePusher: Sendable {
     // MARK: one push
 
     private func deliver(_ entry: OutboxEntry) async {
-        guard let job = try? JSONDecoder().decode(VankePushJob.self, from: entry.payload) else {
+        guard let job = VankePushJob(stored: entry.payload) else {
             try? await context.store.outbox.deadLetter(id: entry.id, error: "unreadable outbox entry")
             return
         }

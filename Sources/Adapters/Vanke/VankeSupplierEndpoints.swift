@@ -104,7 +104,7 @@ struct VankeSupplierEndpoints: Sendable {
         let total = try await outbox.deadLetterCount(stream: stream, from: begin, to: through)
         let letters = try await outbox.deadLetters(stream: stream, from: begin, to: through, limit: size, offset: (page - 1) * size)
         let rows: [JSONValue] = letters.compactMap { letter in
-            guard let job = try? JSONDecoder().decode(VankePushJob.self, from: letter.payload) else { return nil }
+            guard let job = VankePushJob(stored: letter.payload) else { return nil }
             var row: [String: JSONValue] = [
                 "uuid": .string(job.uuid ?? ""), "deviceNo": .string(job.deviceNo ?? ""),
                 "plateNumber": .string(job.plate ?? ""), "color": .string(job.color ?? "other"),

@@ -74,7 +74,12 @@ public final class BridgeContext: Sendable {
 
     /// Publishes a non-retained message (events, commands to field devices).
     public func publishEvent<T: Encodable>(_ topic: String, _ value: T, qos: MQTTQoS = .atLeastOnce) throws {
-        try mqtt.publish(topic, JSONCoding.encode(value), qos: qos, retain: false)
+        try publishEvent(topic, payload: JSONCoding.encode(value), qos: qos)
+    }
+
+    /// An event already in JSON, for hot paths that write their payload by hand.
+    public func publishEvent(_ topic: String, payload: Data, qos: MQTTQoS = .atLeastOnce) throws {
+        try mqtt.publish(topic, payload, qos: qos, retain: false)
     }
 
     /// Shows an adapter's upstream link on `gatehouse/bridge/adapters/<name>`.

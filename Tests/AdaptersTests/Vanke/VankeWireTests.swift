@@ -51,4 +51,45 @@ struct VankeWireTests {
         settings.retryDelayMax = .seconds(3)
         #expect((1...5).map { settings.backoff($0) } == [.milliseconds(500), .seconds(1), .seconds(2), .seconds(3), .seconds(3)])
     }
+
+    @Test("a stored push job reads back, also in the form JSONEncoder wrote before it was hand-written")
+    func storedJob() throws {
+        let job = VankePushJob(
+            kind: .recognition, deviceNo: "G01", uuid: "u-1", plate: "闽D782WY", color: "blue",
+            at: "20170818 17:14:15", image: "http://h/images/x.jpg", reliability: 97)
+        #expect(VankePushJob(stored: job.stored) == job)
+        let alarm = VankePushJob(kind: .abnormal, deviceNo: nil, abnormalCode: "1401", message: "地感异常")
+        #expect(VankePushJob(stored: alarm.stored) == alarm)
+        #expect(!String(decoding: alarm.stored, as: UTF8.self).contains("deviceNo"))
+        // Written by the Codable VankePushJob of 2026-12-01 (JSONEncoder, no sorting).
+        let earlier = Data(#"{"kind":"crossing","deviceNo":"G02","uuid":"u-2","plate":"","color":"other","at":"20170818 17:20:00"}"#.utf8)
+        #expect(VankePushJob(stored: earlier) == VankePushJob(
+            kind: .crossing, deviceNo: "G02", uuid: "u-2", plate: "", color: "other", at: "20170818 17:20:00"))
+        #expect(VankePushJob(stored: Data(#"{"kind":"parking"}"#.utf8)) == nil)
+        #expect(VankePushJob(stored: Data("not json".utf8)) == nil)
+    }
+
+    @Test("push bodies carry the spec's members in its order, appld beside appId on crossings")
+    func pushBodies() throws {
+        var settings = VankeSettings()
+        settings.appId = "99848791"
+        settings.parkingLotId = "lot-1"
+        let crossing = VankePushJob(kind: .crossing, deviceNo: "G02", uuid: "u-2", plate: "闽D782WY", color: "blue", at: "20170818 17:20:00")
+        let body = String(decoding: VankePlatformClient.body(crossing, time: "20170818 17:20:01", token: "t0k", settings: settings), as: UTF8.self)
+        #expect(body == #"{"version":"1.0","token":"t0k","appId":"99848791","appld":"99848791","parkingLotId":"lot-1","time":"20170818 17:20:01","deviceNo":"G02","uuid":"u-2","plateNumber":"闽D782WY","color":"blue","crossTime":"20170818 17:20:00"}"#)
+        let recognition = VankePushJob(kind: .recognition, deviceNo: "G01", uuid: "u-1", plate: "", at: nil, image: "http://h/i.jpg")
+        let parsed = try JSONValue.parse(VankePlatformClient.body(recognition, time: "20170818 17:14:15", token: "t", settings: settings))
+        #expect(parsed["recognitionTime"] == "20170818 17:14:15")
+        #expect(parsed["color"] == "other")
+        #expect(parsed["reliability"] == nil)
+        #expect(parsed["image"] == "http://h/i.jpg")
+    }
+
+    @Test("platform answers: respCode as string or number, anything else is not an answer")
+    func answers() {
+        #expect(VankeWire.Answer(Data(#"{"respCode":"0","respDesc":"ok"}"#.utf8))?.respCode == "0")
+        #expect(VankeWire.Answer(Data(#"{"respCode":1}"#.utf8))?.respCode == "1")
+        #expect(VankeWire.Answer(Data(#"{"respDesc":"no code"}"#.utf8)) == nil)
+        #expect(VankeWire.Answer(Data("<html>".utf8)) == nil)
+    }
 }
