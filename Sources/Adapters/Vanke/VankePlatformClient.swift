@@ -64,8 +64,8 @@ final class VankePlatformClient: Sendable {
         }
     }
 
-    /// The request bodies, members in the spec's order, written by hand (JSONEncoder was a
-    /// tenth of the bridge's CPU per recognition). `appld` is the spec's typo, sent as well.
+    /// The request bodies, members in the spec's order, written by hand: one is built per push
+    /// attempt. `appld` is the spec's typo, sent as well.
     static func body(_ job: VankePushJob, time: String, token: String, settings: VankeSettings) -> Data {
         var members: [(String, JSONValue?)] = [
             ("version", .string(VankeWire.version)), ("token", .string(token)), ("appId", .string(settings.appId)),

@@ -29,9 +29,9 @@ struct VankePushJob: Sendable, Equatable {
     var message: String?
 }
 
-/// The stored form is what `JSONEncoder` wrote for this type when it was Codable (the same keys, nils left out), so
-/// entries stored by earlier versions still read; it is written and read by hand because a push
-/// costs both once per recognition, and Foundation's coders were 10 % of the bridge's CPU at 1000/s.
+/// The stored form is what `JSONEncoder` wrote for this type when it was Codable (the same keys,
+/// nils left out), so entries stored by earlier versions still read. Written and read by hand:
+/// every recognition costs one of each.
 extension VankePushJob {
     var stored: Data {
         JSONValue.objectData([
