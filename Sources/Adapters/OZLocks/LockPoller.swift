@@ -35,8 +35,8 @@ final class LockPoller: Sendable {
 
     /// One pass over every lock; passes never overlap.
     func cycle(spread: Bool) async {
-        guard (try? await cycles.acquire("cycle", limit: 4)) != nil else { return }
-        defer { cycles.release("cycle") }
+        guard let turn = try? await cycles.acquire("cycle", limit: 4) else { return }
+        defer { cycles.release(turn) }
         let rooms = self.rooms
         guard !rooms.isEmpty else { return }
         let start = ContinuousClock.now

@@ -58,9 +58,32 @@ public final class RequestRouter: Sendable {
     }
 
     /// Handles one message from a request topic; returns at once, the work runs in its own task.
+    ///
+    /// The request is checked and takes its place in its key's line here, in arrival order,
+    /// before the work goes to a task: tasks start in no particular order, and a serialised route
+    /// (one encoder) must serve its requests first come, first served.
     public func receive(_ message: MQTTMessage) {
         guard let route = route(for: message.topic) else { return }
-        Task { await self.serve(message, route) }
+        let started = ContinuousClock.now
+        let operation = String(message.topic.split(separator: "/").last ?? "")
+        let admission = Result { () throws -> Admitted in
+            let request = try admit(message, route, operation: operation)
+            let turn = try route.serializationKey?(request).map { try serializer.enqueue($0, limit: route.queueLimit) }
+            return Admitted(request: request, turn: turn)
+        }
+        Task { await self.serve(message, route, admission, operation: operation, started: started) }
+    }
+
+    /// A request that passed the checks, with its place in line when its route serialises.
+    private struct Admitted: Sendable {
+        let request: RequestContext
+        let turn: KeyedSerializer.Ticket?
+    }
+
+    /// Gives up the place in line of a request that will not run (answered from the journal, or
+    /// already running under the same transaction).
+    private func abandon(_ admitted: Admitted) {
+        if let turn = admitted.turn { serializer.release(turn) }
     }
 
     /// How many requests hold or wait for a serialisation key (e.g. an encoder's queue length).
@@ -76,22 +99,24 @@ public final class RequestRouter: Sendable {
         }
     }
 
-    private func serve(_ message: MQTTMessage, _ route: RequestRoute) async {
+    private func serve(
+        _ message: MQTTMessage, _ route: RequestRoute, _ admission: Result<Admitted, any Error>, operation: String,
+        started: ContinuousClock.Instant
+    ) async {
         serving.add(1, ordering: .acquiringAndReleasing)
         defer { serving.subtract(1, ordering: .acquiringAndReleasing) }
-        let started = ContinuousClock.now
-        let operation = String(message.topic.split(separator: "/").last ?? "")
-        let checked: RequestContext
-        do {
-            checked = try admit(message, route, operation: operation)
-        } catch {
+        let checked: Admitted
+        switch admission {
+        case .success(let admitted):
+            checked = admitted
+        case .failure(let error):
             // Refused before anything ran: nothing to journal, a retry may succeed.
             let refusal = Self.asGatehouseError(error)
             respond(to: message, with: ResponseEnvelope.failure(refusal, transaction: transactionHint(message)).encoded())
             note(refusal, message: message, operation: operation, started: started)
             return
         }
-        guard let transaction = checked.transaction else {
+        guard let transaction = checked.request.transaction else {
             let envelope = await execute(checked, route)
             respond(to: message, with: envelope.encoded())
             metrics.record(operation: operation, envelope: envelope, since: started)
@@ -139,32 +164,43 @@ public final class RequestRouter: Sendable {
     }
 
     /// Runs a request that carries a transaction at most once, across redeliveries and restarts.
-    private func runOnce(_ request: RequestContext, _ route: RequestRoute, transaction: String) async -> Data {
-        let key = request.topic + "\u{0}" + transaction
+    private func runOnce(_ request: Admitted, _ route: RequestRoute, transaction: String) async -> Data {
+        let key = request.request.topic + "\u{0}" + transaction
         let (task, isNew): (Task<Data, Never>, Bool) = inFlight.withLock { running in
             if let existing = running[key] { return (existing, false) }
             let task = Task { await self.runJournalled(request, route, transaction: transaction) }
             running[key] = task
             return (task, true)
         }
+        if !isNew { abandon(request) }
         let response = await task.value
         if isNew { _ = inFlight.withLock { $0.removeValue(forKey: key) } }
         return response
     }
 
-    private func runJournalled(_ request: RequestContext, _ route: RequestRoute, transaction: String) async -> Data {
-        guard let journal else { return await execute(request, route).encoded() }
+    private func runJournalled(_ admitted: Admitted, _ route: RequestRoute, transaction: String) async -> Data {
+        guard let journal else { return await execute(admitted, route).encoded() }
+        let request = admitted.request
         do {
-            switch try await journal.claim(topic: request.topic, transaction: transaction) {
+            let claim: JournalClaim
+            do {
+                claim = try await journal.claim(topic: request.topic, transaction: transaction)
+            } catch {
+                abandon(admitted)
+                throw error
+            }
+            switch claim {
             case .completed(let stored):
+                abandon(admitted)
                 logger.info("repeated transaction answered from the journal", metadata: ["topic": "\(request.topic)"])
                 return stored
             case .inProgress:
+                abandon(admitted)
                 return try await awaitOtherInstance(request, journal, transaction: transaction)
             case .claimed:
                 break
             }
-            let envelope = await execute(request, route)
+            let envelope = await execute(admitted, route)
             if let error = envelope.error { note(error, message: request.message, operation: request.operation, started: nil) }
             if Self.isRefusal(envelope) {
                 // Nothing ran (queue full, expired while waiting): free the transaction for a retry.
@@ -193,14 +229,15 @@ public final class RequestRouter: Sendable {
         return ResponseEnvelope.failure(failure, transaction: transaction).encoded()
     }
 
-    /// Queues, runs and times the handler; every outcome becomes an envelope.
-    private func execute(_ request: RequestContext, _ route: RequestRoute) async -> ResponseEnvelope {
-        let key = route.serializationKey?(request)
+    /// Waits for the request's turn, runs and times the handler; every outcome becomes an envelope.
+    private func execute(_ admitted: Admitted, _ route: RequestRoute) async -> ResponseEnvelope {
+        let request = admitted.request
+        let turn = admitted.turn
         let serializer = self.serializer
         do {
-            if let key { try await serializer.acquire(key, limit: route.queueLimit) }
+            if let turn { await serializer.wait(turn) }
             if Date() > request.deadline {
-                if let key { serializer.release(key) }
+                if let turn { serializer.release(turn) }
                 throw Self.expired(request.deadline)
             }
             let timeout = route.timeout ?? policy.handlerTimeout
@@ -210,7 +247,7 @@ public final class RequestRouter: Sendable {
                 {
                     // The key is held until the handler really ends, even after the caller got
                     // `timeout`: the next card must not be cut while the vendor still works on this one.
-                    defer { if let key { serializer.release(key) } }
+                    defer { if let turn { serializer.release(turn) } }
                     return try await route.handler(request)
                 })
             return ResponseEnvelope.ok(data, transaction: request.transaction)
