@@ -41,6 +41,10 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Offered rates of the OZLocks facade phases, req/s (repeatable; the target is checked at 1000).") var facadeRate: [Int] = [250, 1000]
     @Option(help: "Seconds per OZLocks facade phase (default: --seconds).") var facadeSeconds: Double?
     @Option(help: "Rooms the facade's ReadStates go round robin over.") var facadeRooms = 100
+    @Option(help: "Event loops of `gatehouse run` and the facade floor (GATEHOUSE_EVENT_LOOPS; default: theirs).")
+    var bridgeEventLoops: Int?
+    @Option(help: "bench/rss-floor's facade-floor binary: adds its row to the facade part (scripts/facade-floor.sh).")
+    var facadeFloor: String?
     @Option(help: "WR locks the polling part configures (and the simulator has).") var pollLocks = 10_000
     @Option(help: "pollInterval of the polling part, seconds.") var pollInterval = 60
     @Option(help: "Seconds of the polling part's steady window (default: one poll interval).") var pollWindow: Double?
@@ -61,6 +65,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         GatehouseMetrics.bootstrap()
+        if let bridgeEventLoops { BridgeTuning.environment["GATEHOUSE_EVENT_LOOPS"] = "\(bridgeEventLoops)" }
         let broker = BrokerAddress(host: host, port: port)
         let brokerInfo = BrokerInfo.read(config: brokerConfig, port: port)
         if let limit = brokerInfo.maxQueuedMessages, limit > 0, qos1Messages > limit, !skip.contains("throughput") {
@@ -124,7 +129,7 @@ struct BenchCommand: AsyncParsableCommand {
                 Log.progress("OZLocks facade round trip, ReadState (\(phaseSeconds) s per phase, direct to the simulator, then through the facade)")
                 let bench = FacadeRoundTripBench(
                     broker: broker, workDirectory: work, gatehouse: gatehouse, seconds: phaseSeconds, rates: facadeRate,
-                    rooms: facadeRooms, brokerPID: brokerPid)
+                    rooms: facadeRooms, brokerPID: brokerPid, floor: facadeFloor)
                 do { report.facade = try await bench.run() } catch { report.errors.append("facade: \(error)") }
             } else {
                 report.errors.append("facade: no --gatehouse binary given")

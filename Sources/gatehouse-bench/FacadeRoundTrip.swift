@@ -14,7 +14,9 @@ import Glibc
 /// → broker → the OZLocks adapter (same process) → HTTP ReadState to `gatehouse simulate ozlocks`
 /// → MQTT response → broker → facade → HTTP answer. Direct path: HTTP → simulator → HTTP answer.
 /// The difference is what Gatehouse adds. A third target, `null` (`NullHTTPServer`, in this
-/// process), answers at once without any work: the floor of the client and the loopback.
+/// process), answers at once without any work: the floor of the client and the loopback. With
+/// `floor`, a fourth target between direct and facade: bench/rss-floor's `facade-floor`, the same
+/// round trip with nothing of Gatehouse's (bench/rss-floor/Sources/facade-floor).
 struct FacadeRoundTripBench {
     let broker: BrokerAddress
     let workDirectory: String
@@ -24,12 +26,14 @@ struct FacadeRoundTripBench {
     /// ReadState goes round robin over rooms 1…rooms.
     let rooms: Int
     let brokerPID: Int32?
+    /// The `facade-floor` binary, when its row is wanted.
+    let floor: String?
 
     static let workstation = "BENCH01"
 
     func run() async throws -> FacadeReport {
         let base = "bench-facade-\(UUID().uuidString.prefix(8).lowercased())"
-        let simulator = try await SimulatorProcess.start(
+        let simulator = try await ListeningProcess.simulator(
             gatehouse: gatehouse, rooms: ["--room-count", "\(rooms)"], log: "\(workDirectory)/\(base)-simulator.log")
         let bridge: BridgeProcess
         let facadePort: Int
@@ -48,13 +52,21 @@ struct FacadeRoundTripBench {
         }
         let load = HTTPLoad()
         let outcome: Result<FacadeReport, any Error>
+        var floorProcess: ListeningProcess?
         do {
+            if let floor {
+                floorProcess = try await ListeningProcess.facadeFloor(
+                    floor, broker: broker, simulatorURL: simulator.url, log: "\(workDirectory)/\(base)-floor.log")
+            }
             outcome = .success(
-                try await measure(load: load, simulator: simulator, bridge: bridge, facadeURL: "http://127.0.0.1:\(facadePort)"))
+                try await measure(
+                    load: load, simulator: simulator, bridge: bridge, floor: floorProcess,
+                    facadeURL: "http://127.0.0.1:\(facadePort)"))
         } catch {
             outcome = .failure(error)
         }
         await load.shutdown()
+        await floorProcess?.stop()
         let exit = await bridge.stop()
         await simulator.stop()
         var report = try outcome.get()
@@ -62,9 +74,9 @@ struct FacadeRoundTripBench {
         return report
     }
 
-    private func measure(load: HTTPLoad, simulator: SimulatorProcess, bridge: BridgeProcess, facadeURL: String) async throws
-        -> FacadeReport
-    {
+    private func measure(
+        load: HTTPLoad, simulator: ListeningProcess, bridge: BridgeProcess, floor floorProcess: ListeningProcess?, facadeURL: String
+    ) async throws -> FacadeReport {
         let null = try NullHTTPServer()
         defer { null.stop() }
         let floor = try Self.readStates(url: "http://127.0.0.1:\(null.port)", key: "none", rooms: rooms)
@@ -73,19 +85,29 @@ struct FacadeRoundTripBench {
         try await Self.waitForOK(load, floor[0], what: "the null server", log: "/dev/null")
         try await Self.waitForOK(load, direct[0], what: "the simulator", log: simulator.log)
         try await Self.waitForOK(load, facade[0], what: "the facade", log: bridge.log)
+        var targets = [("null", floor), ("direct", direct)]
+        if let floorProcess {
+            let requests = try Self.readStates(url: floorProcess.url, key: "none", rooms: rooms)
+            try await Self.waitForOK(load, requests[0], what: "the facade floor", log: floorProcess.log)
+            targets.append(("floor", requests))
+        }
+        targets.append(("facade", facade))
         var report = FacadeReport(
             rooms: rooms, startupSeconds: bridge.startupSeconds,
             client:
                 "AsyncHTTPClient, 1 event-loop thread in the bench process, keep-alive, at most \(HTTPLoad.connectionLimit) connections per server")
-        let processes: [(name: String, pid: pid_t?)] = [
-            ("bench", getpid()), ("gatehouse", bridge.child.pid), ("simulator", simulator.child.pid), ("broker", brokerPID),
-        ]
+        // The floor's row counts the floor program, not the idle bridge (that lands in "others").
+        let underTest: (name: String, pid: pid_t?) = ("gatehouse", bridge.child.pid)
+        let floorUnderTest: (name: String, pid: pid_t?) = ("floor", floorProcess?.child.pid)
+        func processes(_ target: String) -> [(name: String, pid: pid_t?)] {
+            [("bench", getpid()), target == "floor" ? floorUnderTest : underTest, ("simulator", simulator.child.pid), ("broker", brokerPID)]
+        }
         // Warm-up (not recorded): connection pools of the client and of the adapter, code paths.
-        for requests in [floor, direct, facade] { _ = await load.openLoop(requests, rate: rates.first ?? 1000, seconds: 2) }
+        for (_, requests) in targets { _ = await load.openLoop(requests, rate: rates.first ?? 1000, seconds: 2) }
         for rate in rates {
             var pair: [String: HTTPLatencyResult] = [:]
-            for (target, requests) in [("null", floor), ("direct", direct), ("facade", facade)] {
-                let cpu = ProcessCPUWindow(processes)
+            for (target, requests) in targets {
+                let cpu = ProcessCPUWindow(processes(target))
                 let (phase, lateness) = await load.openLoop(requests, rate: rate, seconds: seconds)
                 let result = HTTPLatencyResult(
                     target: target, rate: rate, seconds: seconds, phase: phase, lateness: lateness, cpu: cpu.usage())
@@ -94,6 +116,7 @@ struct FacadeRoundTripBench {
                 pair[target] = result
             }
             if let d = pair["direct"], let f = pair["facade"] { report.added.append(AddedLatency(direct: d, facade: f)) }
+            if let d = pair["direct"], let f = pair["floor"] { report.floorAdded.append(AddedLatency(direct: d, facade: f)) }
         }
         let status = ProcStatus(pid: bridge.child.pid)
         report.gatehouseRssKiB = status?.rssKiB
@@ -141,6 +164,8 @@ struct FacadeReport: Codable {
     var results: [HTTPLatencyResult] = []
     /// Facade minus direct, per offered rate.
     var added: [AddedLatency] = []
+    /// Floor minus direct, per offered rate, when the floor ran.
+    var floorAdded: [AddedLatency] = []
     /// `gatehouse run` (facade + adapter) after the phases: VmRSS and VmHWM.
     var gatehouseRssKiB: Int?
     var gatehousePeakRssKiB: Int?

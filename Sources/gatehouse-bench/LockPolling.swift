@@ -27,7 +27,7 @@ struct LockPollingBench {
 
     func run() async throws -> PollingResult {
         let base = "bench-poll-\(UUID().uuidString.prefix(8).lowercased())"
-        let simulator = try await SimulatorProcess.start(
+        let simulator = try await ListeningProcess.simulator(
             gatehouse: gatehouse, rooms: ["--room-count", "\(locks)"], log: "\(workDirectory)/\(base)-simulator.log")
         let bridge: BridgeProcess
         do {
@@ -55,7 +55,7 @@ struct LockPollingBench {
         return result
     }
 
-    private func measure(load: HTTPLoad, simulator: SimulatorProcess, bridge: BridgeProcess) async throws -> PollingResult {
+    private func measure(load: HTTPLoad, simulator: ListeningProcess, bridge: BridgeProcess) async throws -> PollingResult {
         let callsRequest = try HTTPClient.Request(url: "\(simulator.url)/_sim/calls")
         func calls() async throws -> (readState: Int, readLog: Int) {
             let (status, body) = try await load.fetch(callsRequest)

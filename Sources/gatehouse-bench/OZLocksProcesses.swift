@@ -7,7 +7,8 @@ import Glibc
 #endif
 
 /// The release binaries the OZLocks benches run as child processes: `gatehouse simulate ozlocks`
-/// (the vendor's server) and `gatehouse run` with the OZLocks adapter (the bridge).
+/// (the vendor's server), `gatehouse run` with the OZLocks adapter (the bridge) and, on request,
+/// the facade floor.
 enum OZLocksBenchSupport {
     static let simulatorKey = "bench-simulator-key"
     static let facadeKey = "bench-facade-key"
@@ -52,31 +53,49 @@ enum OZLocksBenchSupport {
     }
 }
 
-/// `gatehouse simulate ozlocks` on a free loopback port.
-struct SimulatorProcess {
+/// A child HTTP server on a free loopback port that names it in its first line on stdout
+/// (`… listening on http://127.0.0.1:<port> …`): the OZLocks simulator, or bench/rss-floor's
+/// facade floor.
+struct ListeningProcess {
     let child: ChildProcess
     let port: Int
     let log: String
 
     var url: String { "http://127.0.0.1:\(port)" }
 
+    /// `gatehouse simulate ozlocks` with the bench's API key.
+    static func simulator(gatehouse: String, rooms: [String], log: String) async throws -> ListeningProcess {
+        try await start(
+            gatehouse, ["simulate", "ozlocks", "--listen", "127.0.0.1:0", "--api-key", OZLocksBenchSupport.simulatorKey] + rooms,
+            what: "the OZLocks simulator", log: log)
+    }
+
+    /// `facade-floor` between the broker and the simulator (see FacadeRoundTripBench).
+    static func facadeFloor(_ binary: String, broker: BrokerAddress, simulatorURL: String, log: String) async throws
+        -> ListeningProcess
+    {
+        try await start(
+            binary,
+            ["--broker-port", "\(broker.port)", "--upstream", simulatorURL, "--upstream-key", OZLocksBenchSupport.simulatorKey],
+            what: "facade-floor", log: log, environment: BridgeTuning.environment)
+    }
+
     /// Starts it and reads the bound port from its "listening on http://…" line.
-    static func start(gatehouse: String, rooms: [String], log: String) async throws -> SimulatorProcess {
-        let child = try ChildProcess.spawn(
-            gatehouse,
-            ["simulate", "ozlocks", "--listen", "127.0.0.1:0", "--api-key", OZLocksBenchSupport.simulatorKey] + rooms,
-            stdout: .pipe, stderr: .file(log))
-        guard let fd = child.stdoutPipe else { throw BenchError("no stdout pipe for the simulator") }
+    static func start(
+        _ binary: String, _ arguments: [String], what: String, log: String, environment: [String: String] = [:]
+    ) async throws -> ListeningProcess {
+        let child = try ChildProcess.spawn(binary, arguments, stdout: .pipe, stderr: .file(log), environment: environment)
+        guard let fd = child.stdoutPipe else { throw BenchError("no stdout pipe for \(what)") }
         let line = await Self.firstLine(fd, timeout: .seconds(30))
         guard let line, let port = Self.port(in: line) else {
             child.signal(SIGKILL)
             _ = await child.wait()
             close(fd)
             throw BenchError(
-                "the OZLocks simulator did not report its port (\(line ?? "no output")); last lines of \(log):\n\(OZLocksBenchSupport.tail(log))")
+                "\(what) did not report its port (\(line ?? "no output")); last lines of \(log):\n\(OZLocksBenchSupport.tail(log))")
         }
-        // The pipe stays open (the simulator writes nothing more) and is closed when it has stopped.
-        return SimulatorProcess(child: child, port: port, log: log)
+        // The pipe stays open (the child writes nothing more) and is closed when it has stopped.
+        return ListeningProcess(child: child, port: port, log: log)
     }
 
     func stop() async {
@@ -116,6 +135,12 @@ struct SimulatorProcess {
             }
         }
     }
+}
+
+/// Environment for the processes under test (`gatehouse run`, the facade floor) and only them:
+/// `--bridge-event-loops`. Set once in `run()` before any part starts.
+enum BridgeTuning {
+    nonisolated(unsafe) static var environment: [String: String] = [:]
 }
 
 /// `gatehouse run --config <generated YAML>` with the OZLocks adapter, waited for until online.
@@ -169,7 +194,9 @@ struct BridgeProcess {
         let started = ContinuousClock.now
         let child: ChildProcess
         do {
-            child = try ChildProcess.spawn(gatehouse, ["run", "--config", configPath], stdout: .file(log), stderr: .file(log))
+            child = try ChildProcess.spawn(
+                gatehouse, ["run", "--config", configPath], stdout: .file(log), stderr: .file(log),
+                environment: BridgeTuning.environment)
         } catch {
             await watcher.stop()
             throw error

@@ -152,7 +152,7 @@ enum Summary {
                 row(
                     [
                         r.label, "\(r.ok)/\(r.sent)", "\(r.p50Us)", "\(r.p99Us)", "\(r.p999Us)", "\(r.maxUs)", "\(r.senderLatenessP99Us)",
-                        percent(r.cpu["bench"]), percent(r.cpu["gatehouse"]), percent(r.cpu["simulator"]), percent(r.cpu["broker"]),
+                        percent(r.cpu["bench"]), percent(r.cpu["floor"] ?? r.cpu["gatehouse"]), percent(r.cpu["simulator"]), percent(r.cpu["broker"]),
                         percent(r.cpu.others),
                     ],
                     widths: facadeWidths))
@@ -165,7 +165,12 @@ enum Summary {
                 "  added by Gatehouse @ \(a.offeredRate)/s: p50 \(signed(a.p50Us)) µs, p99 \(signed(a.p99Us)) µs"
                     + "\(a.p99Ratio.map { String(format: " (× %.2f)", $0) } ?? ""), p99.9 \(signed(a.p999Us)) µs")
         }
-        lines.append("  client: \(facade.client); CPU in % of one core")
+        for a in facade.floorAdded {
+            lines.append(
+                "  added by the floor @ \(a.offeredRate)/s: p50 \(signed(a.p50Us)) µs, p99 \(signed(a.p99Us)) µs"
+                    + "\(a.p99Ratio.map { String(format: " (× %.2f)", $0) } ?? ""), p99.9 \(signed(a.p999Us)) µs")
+        }
+        lines.append("  client: \(facade.client); CPU in % of one core\(facade.floorAdded.isEmpty ? "" : " (in the floor row the gatehouse column is facade-floor)")")
         lines.append("  gatehouse run (facade + adapter) after the phases: RSS \(mib(facade.gatehouseRssKiB)), peak \(mib(facade.gatehousePeakRssKiB))")
         return lines
     }

@@ -48,7 +48,7 @@ struct VankeRecognitionBench {
                 "GATEHOUSE_ADAPTERS_VANKE_APP_SECRET": Self.secret,
                 "GATEHOUSE_ADAPTERS_VANKE_PARKING_LOT_ID": Self.lot,
                 "GATEHOUSE_ADAPTERS_VANKE_LISTEN": "127.0.0.1:0",
-            ])
+            ].merging(BridgeTuning.environment) { $1 })
         defer {
             child.signal(SIGTERM)
         }

@@ -33,7 +33,7 @@ func unusedOverrideWarnings(_ result: ConfigLoadResult) -> [String] {
 /// `GATEHOUSE_*` variables read outside the configuration: the executor switch, and the test and
 /// bench harness's own.
 private let nonConfigVariables: Set<String> = [
-    "GATEHOUSE_EXECUTOR", "GATEHOUSE_BIN", "GATEHOUSE_TEST_BROKER_PORT", "GATEHOUSE_TEST_DIR", "GATEHOUSE_CONTRACT_LOG",
+    "GATEHOUSE_EXECUTOR", "GATEHOUSE_EVENT_LOOPS", "GATEHOUSE_BIN", "GATEHOUSE_TEST_BROKER_PORT", "GATEHOUSE_TEST_DIR", "GATEHOUSE_CONTRACT_LOG",
     "GATEHOUSE_ARTIFACTS_DIR", "GATEHOUSE_BROWSER_USER", "GATEHOUSE_BROWSER_PASSWORD", "GATEHOUSE_CHROMIUM",
     "GATEHOUSE_BROKER_CONF",
 ]

@@ -1,7 +1,10 @@
 // swift-tools-version:6.0
-// The idle-RSS floor of the stack Gatehouse is built on: programs that do nothing of Gatehouse's
-// and only start what `gatehouse run` starts (see docs/performance.md "The idle RSS floor").
-// Built and measured by scripts/rss-floor.sh; not part of the product, of `make test` or of CI.
+// Floors of the stack Gatehouse is built on: programs that do nothing of Gatehouse's.
+// - The idle-RSS floor: they only start what `gatehouse run` starts (docs/performance.md "The idle
+//   RSS floor"), built and measured by scripts/rss-floor.sh.
+// - facade-floor: the least an OZLocks facade round trip must do (docs/performance.md "The
+//   facade's floor"), measured by scripts/facade-floor.sh through gatehouse-bench.
+// Not part of the product, of `make test` or of CI.
 import PackageDescription
 
 let package = Package(
@@ -10,8 +13,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: [
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         .executableTarget(name: "foundation-only"),
         .executableTarget(
             name: "hummingbird-only", dependencies: [.product(name: "Hummingbird", package: "hummingbird")]),
@@ -25,6 +30,13 @@ let package = Package(
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
+        .executableTarget(
+            name: "facade-floor",
+            dependencies: [
+                "CMosquitto", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
     ]
 )

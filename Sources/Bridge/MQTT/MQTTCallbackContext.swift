@@ -24,7 +24,13 @@ final class MQTTCallbackContext: Sendable {
     let reconnectCount = Atomic<Int>(0)
     let acks = Mutex(AckWaiters())
     /// Set by the client: what to do after the broker refused a connect (see `didConnect`).
-    let onRefused = Mutex<(@Sendable () -> Void)?>(nil)
+    let onRefused = Mutex<RefusalHandler?>(nil)
+    /// Sees every message on the network thread first; true means it was handled there and is not
+    /// queued (see `MQTTClient.handleOnArrival`). In a struct: a closure that is a `Mutex`'s value
+    /// itself gets re-wrapped in two reabstraction thunks on every `withLock`, so each call is
+    /// slower than the last (it spun the network thread within seconds at 1000 msg/s;
+    /// docs/performance.md, "Closures in a Mutex").
+    let arrival = Mutex<ArrivalHandler?>(nil)
     /// Refusals in a row, for the back-off before the next attempt.
     let refusalsInARow = Atomic<Int>(0)
     private let connectionWaiters = Mutex<[UUID: CheckedContinuation<Void, Never>]>([:])
@@ -59,7 +65,7 @@ final class MQTTCallbackContext: Sendable {
             logger.error("broker refused the connection: \(reason)")
             eventSink.yield(.refused(reason: reason))
             refusalsInARow.add(1, ordering: .relaxed)
-            onRefused.withLock { $0 }?()
+            onRefused.withLock { $0 }?.restart()
             return
         }
         refusalsInARow.store(0, ordering: .relaxed)
@@ -93,10 +99,11 @@ final class MQTTCallbackContext: Sendable {
         let topic = String(cString: m.topic)
         let payload = m.payload.map { Data(bytes: $0, count: Int(m.payloadlen)) } ?? Data()
         messagesIn.increment()
-        inbound.push(
-            MQTTMessage(
-                topic: topic, payload: payload, qos: MQTTQoS(rawValue: m.qos) ?? .atMostOnce, retain: m.retain,
-                properties: MQTTPropertyList.read(properties)))
+        let received = MQTTMessage(
+            topic: topic, payload: payload, qos: MQTTQoS(rawValue: m.qos) ?? .atMostOnce, retain: m.retain,
+            properties: MQTTPropertyList.read(properties))
+        if let handler = arrival.withLock({ $0 }), handler.handle(received) { return }
+        inbound.push(received)
     }
 
     func didPublish(mid: Int32) {
@@ -122,6 +129,16 @@ final class MQTTCallbackContext: Sendable {
         eventSink.finish()
         inbound.finish()
     }
+}
+
+/// What sees each message on the network thread before it is queued.
+struct ArrivalHandler: Sendable {
+    let handle: @Sendable (MQTTMessage) -> Bool
+}
+
+/// What restarts the connection after the broker refused it.
+struct RefusalHandler: Sendable {
+    let restart: @Sendable () -> Void
 }
 
 /// Publishes whose PUBACK someone awaits. An acknowledgement can arrive before the publisher has

@@ -54,7 +54,7 @@ public final class MQTTClient: Sendable {
     }
 
     private func configure() throws(MQTTError) {
-        context.onRefused.withLock { $0 = { [weak self] in self?.reconnectAfterRefusal() } }
+        context.onRefused.withLock { $0 = RefusalHandler { [weak self] in self?.reconnectAfterRefusal() } }
         let version = options.protocolVersion == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311
         try check(mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, version))
         // Without TCP_NODELAY a QoS 1 round trip waits on Nagle's algorithm (88 ms instead of 0.15 ms).
@@ -222,6 +222,13 @@ public final class MQTTClient: Sendable {
 
     /// The next messages received, as many as are waiting; nil after `stop()`.
     public func nextBatch() async -> [MQTTMessage]? { await context.inbound.nextBatch() }
+
+    /// `handler` sees every message first, on libmosquitto's network thread; returning true means
+    /// it was handled there and `nextBatch` never sees it. It must not block or wait: it may only
+    /// hand the message on (start a task, resume a continuation). One handler per client.
+    public func handleOnArrival(_ handler: @escaping @Sendable (MQTTMessage) -> Bool) {
+        context.arrival.withLock { $0 = ArrivalHandler(handle: handler) }
+    }
 
     /// Subscribes now if connected, and again after every reconnect.
     public func subscribe(_ filter: String, qos: MQTTQoS = .atLeastOnce, retainAsPublished: Bool = false) {

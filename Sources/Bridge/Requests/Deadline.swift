@@ -16,7 +16,9 @@ func withDeadline<T: Sendable>(
             work?.cancel()
             continuation.resume(throwing: onTimeout())
         }
-        let work = Task {
+        // Starts on this thread, up to the operation's first suspension: enqueueing it as a new
+        // task cost a thread hop on every request.
+        let work = Task.immediate {
             let result: Result<T, any Error>
             do { result = .success(try await operation()) } catch { result = .failure(error) }
             guard race.finish() != nil else { return }

@@ -20,7 +20,7 @@ public final class RequestClient: Sendable {
 
     /// Subscribes to the reply topic; call once, before the first request.
     public func start() {
-        context.subscribe(replyTopic) { [self] message in
+        context.subscribeOnArrival(replyTopic) { [self] message in
             guard let correlation = message.properties.correlationData else { return }
             waiting.withLock { $0.removeValue(forKey: correlation) }?.resume(returning: message.payload)
         }

@@ -52,6 +52,16 @@ public final class BridgeContext: Sendable {
         mqtt.subscribe(filter, qos: qos, retainAsPublished: retainAsPublished)
     }
 
+    /// Like `subscribe`, but `handler` runs on the MQTT network thread as each message arrives, ahead
+    /// of everything else: for a handler that only hands the message on (resumes whoever waits for
+    /// a reply), where a trip through the dispatcher's task would only add a thread hop.
+    public func subscribeOnArrival(
+        _ filter: String, qos: MQTTQoS = .atLeastOnce, _ handler: @escaping MessageDispatcher.QuickHandler
+    ) {
+        dispatcher.onArrival(filter, handler)
+        mqtt.subscribe(filter, qos: qos)
+    }
+
     /// Publishes a retained state when it differs from the last one, and remembers it in the store so
     /// it can be republished after the broker lost it.
     @discardableResult

@@ -9,14 +9,17 @@ import Topics
 /// this relay and the bridge attaches its publisher when it starts.
 public final class BridgeLogRelay: Sendable {
     public static let shared = BridgeLogRelay()
-    private let sink = Mutex<(@Sendable (LogRecord) -> Void)?>(nil)
+    /// In a struct: a bare closure as a `Mutex`'s value gains two thunks on every `withLock`
+    /// (docs/performance.md, "Closures in a Mutex").
+    private struct Sink: Sendable { let publish: @Sendable (LogRecord) -> Void }
+    private let sink = Mutex<Sink?>(nil)
 
-    func attach(_ publish: @escaping @Sendable (LogRecord) -> Void) { sink.withLock { $0 = publish } }
+    func attach(_ publish: @escaping @Sendable (LogRecord) -> Void) { sink.withLock { $0 = Sink(publish: publish) } }
     func detach() { sink.withLock { $0 = nil } }
 
     func forward(level: Logger.Level, label: String, message: String) {
         // The MQTT layer's own complaints would loop back through MQTT: keep them local.
-        guard level >= .warning, !label.hasPrefix("gatehouse.mqtt"), let publish = sink.withLock({ $0 }) else { return }
+        guard level >= .warning, !label.hasPrefix("gatehouse.mqtt"), let publish = sink.withLock({ $0 })?.publish else { return }
         let adapter = label.hasPrefix("gatehouse.adapter.") ? String(label.dropFirst("gatehouse.adapter.".count)) : nil
         publish(LogRecord(level: level >= .error ? .error : .warning, adapter: adapter, message: message, at: Timestamp.rfc3339(Date(), in: .gmt)))
     }

@@ -8,7 +8,8 @@ import NIOPosix
 /// every MQTT message between a handler task and the I/O. With Dispatch's pool as the global
 /// executor each crossing wakes another thread (a futex wake, costly on a VM); with the event loops
 /// as the executor a task resumed by I/O runs on the loop that completed it. Measured in
-/// `docs/performance.md`. `GATEHOUSE_EXECUTOR=dispatch` keeps Dispatch, for comparison. `gatehouse` and
+/// `docs/performance.md`. `GATEHOUSE_EXECUTOR=dispatch` keeps Dispatch, for comparison; `GATEHOUSE_EVENT_LOOPS=N` sets
+/// the number of loops (default: one per core). `gatehouse` and
 /// `gatehouse-bench` install it; the tests run on Dispatch, so both executors are exercised.
 ///
 /// Safe here because nothing in the bridge blocks a task's thread: libmosquitto's waits and the
@@ -17,6 +18,9 @@ public enum ConcurrencyExecutor {
     /// Must run first in `main`, on the main thread, before any task is created.
     public static func install() {
         guard ProcessInfo.processInfo.environment["GATEHOUSE_EXECUTOR"] != "dispatch" else { return }
+        if let loops = ProcessInfo.processInfo.environment["GATEHOUSE_EVENT_LOOPS"].flatMap(Int.init), loops > 0 {
+            NIOSingletons.groupLoopCountSuggestion = loops
+        }
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
     }
 }

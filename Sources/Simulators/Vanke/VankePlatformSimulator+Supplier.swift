@@ -19,12 +19,12 @@ extension VankePlatformSimulator {
     /// Has `observe` told about every answered call to the supplier from now on (nil: no longer),
     /// e.g. so a test can record the HTTP traffic. Calls that get no answer are not reported.
     public func onSupplierExchange(_ observe: (@Sendable (VankeSupplierExchange) -> Void)?) {
-        exchangeObserver.withLock { $0 = observe }
+        exchangeObserver.withLock { $0 = observe.map(ExchangeObserver.init) }
     }
 
     private func post(_ supplierURL: String, _ endpoint: String, body: Data) async throws -> VankeSupplierAnswer {
         let answer = try await VankeHTTPClient.post(supplierURL, endpoint, body: body)
-        if let observe = exchangeObserver.withLock({ $0 }) {
+        if let observe = exchangeObserver.withLock({ $0 })?.observe {
             let base = URLComponents(string: supplierURL)?.path ?? ""
             let path = (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/" + endpoint
             observe(VankeSupplierExchange(endpoint: endpoint, path: path, request: body, answer: answer))

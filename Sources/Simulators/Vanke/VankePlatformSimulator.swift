@@ -34,7 +34,9 @@ public final class VankePlatformSimulator: Sendable {
     let parkingLotId: String
     let time: VankeTime
     /// Told about every call to the supplier (see `onSupplierExchange`).
-    let exchangeObserver = Mutex<(@Sendable (VankeSupplierExchange) -> Void)?>(nil)
+    /// In a struct: a bare closure as a `Mutex`'s value gains two thunks on every `withLock`.
+    let exchangeObserver = Mutex<ExchangeObserver?>(nil)
+    struct ExchangeObserver: Sendable { let observe: @Sendable (VankeSupplierExchange) -> Void }
     private let server: SimulatorHTTPServer
 
     /// A platform that knows one supplier (appId/appSecret, "由万科分配") and one parking lot.

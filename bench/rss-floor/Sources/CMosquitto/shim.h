@@ -1,0 +1,3 @@
+#include <stdlib.h>
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
