@@ -45,6 +45,8 @@ struct BenchCommand: AsyncParsableCommand {
     var bridgeEventLoops: Int?
     @Option(help: "bench/rss-floor's facade-floor binary: adds its row to the facade part (scripts/facade-floor.sh).")
     var facadeFloor: String?
+    @Option(help: "bench/rss-floor's vanke-floor binary: runs the Vanke part once more with it in place of `gatehouse run` (scripts/vanke-floor.sh).")
+    var vankeFloor: String?
     @Option(help: "WR locks the polling part configures (and the simulator has).") var pollLocks = 10_000
     @Option(help: "pollInterval of the polling part, seconds.") var pollInterval = 60
     @Option(help: "Seconds of the polling part's steady window (default: one poll interval).") var pollWindow: Double?
@@ -115,10 +117,15 @@ struct BenchCommand: AsyncParsableCommand {
         if !skip.contains("vanke") {
             if let gatehouse {
                 Log.progress("Vanke recognitions: \(vankeRate)/s for \(vankeSeconds) s over \(vankeGates) gates, platform answers in \(vankePlatformDelayMs) ms")
-                let bench = VankeRecognitionBench(
+                var bench = VankeRecognitionBench(
                     broker: broker, workDirectory: work, gatehouse: gatehouse, rate: vankeRate, seconds: vankeSeconds,
-                    gates: vankeGates, platformDelay: .milliseconds(vankePlatformDelayMs))
+                    gates: vankeGates, platformDelay: .milliseconds(vankePlatformDelayMs), brokerPID: brokerPid)
                 do { report.vanke = try await bench.run() } catch { report.errors.append("vanke: \(error)") }
+                if let vankeFloor {
+                    Log.progress("Vanke recognitions once more through vanke-floor")
+                    bench.floor = vankeFloor
+                    do { report.vankeFloor = try await bench.run() } catch { report.errors.append("vanke floor: \(error)") }
+                }
             } else {
                 report.errors.append("vanke: no --gatehouse binary given")
             }

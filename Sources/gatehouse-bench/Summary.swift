@@ -115,14 +115,17 @@ enum Summary {
             lines.append(
                 "  RSS \(mib(m.gatehouseIdleRssKiB)) (private/anon \(mib(m.gatehouseAnonRssKiB)), file-backed \(mib(m.gatehouseFileRssKiB))), peak \(mib(m.gatehousePeakRssKiB))")
         }
-        if let v = report.vanke {
+        for v in [report.vanke, report.vankeFloor].compactMap({ $0 }) {
+            let process = v.process ?? "gatehouse run"
             lines.append("")
             lines.append(
-                "Vanke recognitions → decisions (`gatehouse run`, \(v.gates) gates, platform answers in \(number(v.platformDelayMs)) ms):")
+                "Vanke recognitions → decisions (`\(process)`, \(v.gates) gates, platform answers in \(number(v.platformDelayMs)) ms):")
             lines.append(
                 "  offered \(v.offeredRate)/s for \(number(v.seconds)) s (sent at \(number(v.achievedRate))/s, sender p99 late \(v.senderLateP99Us) µs): \(v.decisions)/\(v.sent) decided, \(v.platformCalls) platform calls")
             lines.append(
-                "  p50 \(v.p50Us) µs, p99 \(v.p99Us) µs, p99.9 \(v.p999Us) µs, max \(v.maxUs) µs; gatehouse CPU \(percent(v.gatehouseCpuPercent)) of a core, peak RSS \(mib(v.gatehousePeakRssKiB))")
+                "  p50 \(v.p50Us) µs, p99 \(v.p99Us) µs, p99.9 \(v.p999Us) µs, max \(v.maxUs) µs; \(process) CPU \(percent(v.gatehouseCpuPercent)) of a core, peak RSS \(mib(v.gatehousePeakRssKiB))")
+            lines.append(
+                "  bench process (sender, collector, platform simulator) CPU \(percent(v.benchCpuPercent)), broker \(percent(v.brokerCpuPercent))")
         }
         if let facade = report.facade { lines += facadeLines(facade) }
         if let polling = report.polling { lines += pollingLines(polling) }

@@ -20,6 +20,9 @@ struct VankeRecognitionBench {
     let seconds: Double
     let gates: Int
     let platformDelay: Duration
+    var brokerPID: pid_t?
+    /// bench/rss-floor's vanke-floor instead of `gatehouse run` (the least the path must do).
+    var floor: String?
 
     static let secret = "bench-vanke-secret"
     static let lot = "lot-bench"
@@ -34,21 +37,7 @@ struct VankeRecognitionBench {
         let log = "\(workDirectory)/gatehouse-vanke.log"
         let decisions = try DecisionCollector(broker: broker, base: base, count: Int(Double(rate) * seconds))
         try await decisions.start()
-        let child = try ChildProcess.spawn(
-            gatehouse, ["run", "--adapter", "vanke"], stdout: .file(log), stderr: .file(log),
-            environment: [
-                "GATEHOUSE_MQTT_URL": "mqtt://\(broker.host):\(broker.port)",
-                "GATEHOUSE_MQTT_BASE_TOPIC": base,
-                "GATEHOUSE_STORE_PATH": "\(workDirectory)/\(base).sqlite",
-                "GATEHOUSE_HTTP_LISTEN": "127.0.0.1:0",
-                "GATEHOUSE_LOG_LEVEL": "warning",
-                "GATEHOUSE_ADAPTERS_VANKE_ENABLED": "true",
-                "GATEHOUSE_ADAPTERS_VANKE_PLATFORM_URL": "http://127.0.0.1:\(platformPort)",
-                "GATEHOUSE_ADAPTERS_VANKE_APP_ID": "bench",
-                "GATEHOUSE_ADAPTERS_VANKE_APP_SECRET": Self.secret,
-                "GATEHOUSE_ADAPTERS_VANKE_PARKING_LOT_ID": Self.lot,
-                "GATEHOUSE_ADAPTERS_VANKE_LISTEN": "127.0.0.1:0",
-            ].merging(BridgeTuning.environment) { $1 })
+        let child = try spawnBridge(base: base, platformPort: platformPort, log: log)
         defer {
             child.signal(SIGTERM)
         }
@@ -66,6 +55,8 @@ struct VankeRecognitionBench {
         let count = Int(Double(rate) * seconds)
         let topics = (0..<gates).map { parking.gate("G\($0)").recognition }
         let cpuBefore = CPUTime(pid: child.pid)
+        let benchBefore = CPUTime(pid: nil)
+        let brokerBefore = brokerPID.flatMap { CPUTime(pid: $0) }
         let wallStart = ContinuousClock.now
         let start = Monotonic.now() + 50_000_000
         let lateness = await PacedSender.run(count: count, start: start, intervalNanos: 1e9 / Double(rate)) { seq in
@@ -77,12 +68,18 @@ struct VankeRecognitionBench {
         let complete = await decisions.waitForAll(timeout: .seconds(20))
         let wall = (ContinuousClock.now - wallStart).seconds
         let cpuAfter = CPUTime(pid: child.pid)
+        let benchAfter = CPUTime(pid: nil)
+        let brokerAfter = brokerPID.flatMap { CPUTime(pid: $0) }
         let status = ProcStatus(pid: child.pid)
         await sender.stop()
         await decisions.stop()
         let summary = decisions.summary()
         var cpu: Double?
         if let cpuBefore, let cpuAfter { cpu = (cpuAfter.seconds - cpuBefore.seconds) / wall * 100 }
+        func share(_ before: CPUTime?, _ after: CPUTime?) -> Double? {
+            guard let before, let after else { return nil }
+            return ((after.seconds - before.seconds) / wall * 1000).rounded() / 10
+        }
         return VankeResult(
             offeredRate: rate, seconds: seconds, gates: gates, platformDelayMs: platformDelay.seconds * 1000,
             sent: count, decisions: summary.received, missing: count - summary.received, allDecided: complete,
@@ -90,7 +87,35 @@ struct VankeRecognitionBench {
             p50Us: summary.histogram.valueAtPercentile(50), p99Us: summary.histogram.valueAtPercentile(99),
             p999Us: summary.histogram.valueAtPercentile(99.9), maxUs: summary.histogram.max,
             senderLateP99Us: lateness.valueAtPercentile(99), gatehouseCpuPercent: cpu.map { ($0 * 10).rounded() / 10 },
-            gatehousePeakRssKiB: status?.peakRssKiB)
+            gatehousePeakRssKiB: status?.peakRssKiB, process: floor == nil ? "gatehouse run" : "vanke-floor",
+            benchCpuPercent: share(benchBefore, benchAfter), brokerCpuPercent: share(brokerBefore, brokerAfter))
+    }
+
+    private func spawnBridge(base: String, platformPort: Int, log: String) throws -> ChildProcess {
+        if let floor {
+            return try ChildProcess.spawn(
+                floor,
+                [
+                    "--broker-port", "\(broker.port)", "--base", base, "--lot", Self.lot,
+                    "--platform", "http://127.0.0.1:\(platformPort)", "--app-id", "bench", "--secret", Self.secret,
+                    "--store", "\(workDirectory)/\(base)-floor.sqlite",
+                ], stdout: .file(log), stderr: .file(log), environment: BridgeTuning.environment)
+        }
+        return try ChildProcess.spawn(
+            gatehouse, ["run", "--adapter", "vanke"], stdout: .file(log), stderr: .file(log),
+            environment: [
+                "GATEHOUSE_MQTT_URL": "mqtt://\(broker.host):\(broker.port)",
+                "GATEHOUSE_MQTT_BASE_TOPIC": base,
+                "GATEHOUSE_STORE_PATH": "\(workDirectory)/\(base).sqlite",
+                "GATEHOUSE_HTTP_LISTEN": "127.0.0.1:0",
+                "GATEHOUSE_LOG_LEVEL": "warning",
+                "GATEHOUSE_ADAPTERS_VANKE_ENABLED": "true",
+                "GATEHOUSE_ADAPTERS_VANKE_PLATFORM_URL": "http://127.0.0.1:\(platformPort)",
+                "GATEHOUSE_ADAPTERS_VANKE_APP_ID": "bench",
+                "GATEHOUSE_ADAPTERS_VANKE_APP_SECRET": Self.secret,
+                "GATEHOUSE_ADAPTERS_VANKE_PARKING_LOT_ID": Self.lot,
+                "GATEHOUSE_ADAPTERS_VANKE_LISTEN": "127.0.0.1:0",
+            ].merging(BridgeTuning.environment) { $1 })
     }
 }
 
@@ -115,6 +140,11 @@ struct VankeResult: Codable {
     /// CPU of `gatehouse run` over the phase, % of one core.
     var gatehouseCpuPercent: Double?
     var gatehousePeakRssKiB: Int?
+    /// What ran as the bridge: `gatehouse run` or `vanke-floor`.
+    var process: String?
+    /// The bench process (sender, decision collector, platform simulator), % of one core.
+    var benchCpuPercent: Double?
+    var brokerCpuPercent: Double?
 }
 
 /// Subscribes to every gate's decision and times each against its recognition's send time.

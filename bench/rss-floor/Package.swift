@@ -4,6 +4,8 @@
 //   RSS floor"), built and measured by scripts/rss-floor.sh.
 // - facade-floor: the least an OZLocks facade round trip must do (docs/performance.md "The
 //   facade's floor"), measured by scripts/facade-floor.sh through gatehouse-bench.
+// - vanke-floor: the least a Vanke recognition push must do (docs/performance.md "The Vanke
+//   floor"), measured by scripts/vanke-floor.sh through gatehouse-bench.
 // Not part of the product, of `make test` or of CI.
 import PackageDescription
 
@@ -14,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
@@ -37,6 +40,13 @@ let package = Package(
                 "CMosquitto", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "vanke-floor",
+            dependencies: [
+                "CMosquitto", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
     ]
 )

@@ -97,6 +97,17 @@ struct LockState: Codable, Sendable, Equatable {
     var opened: Bool?
     var lowBattery: Bool?
     var lastSeen: String?
+
+    /// What `JSONValue(encoding:)` makes of it (nil members left out), without JSONEncoder:
+    /// read-state answers and the poller's states are the adapter's most frequent payloads.
+    var json: JSONValue {
+        var members: [String: JSONValue] = ["room": .string(room), "series": .string(series)]
+        members["online"] = online.map(JSONValue.bool)
+        members["opened"] = opened.map(JSONValue.bool)
+        members["lowBattery"] = lowBattery.map(JSONValue.bool)
+        members["lastSeen"] = lastSeen.map(JSONValue.string)
+        return .object(members)
+    }
 }
 
 /// `gatehouse/locks/<room>/event` and the records of `read-log`.

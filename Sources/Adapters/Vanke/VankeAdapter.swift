@@ -76,13 +76,28 @@ public final class VankeAdapter: GatehouseAdapter {
             },
             Task { [settings, logger] in
                 while !Task.isCancelled {
-                    let cutoff = Date().addingTimeInterval(-settings.imageRetention.timeInterval)
-                    do { try await bridge.store.images.purge(olderThan: cutoff) } catch { logger.warning("image purge: \(error)") }
+                    await Self.purge(bridge.store, settings: settings, now: Date(), logger: logger)
                     do { try await Task.sleep(for: .seconds(3600)) } catch { return }
                 }
             },
         ]
         running.withLock { $0 = Running(tasks: tasks, pushing: pushing, serving: serving, server: server, pusher: pusher, intake: intake, client: client) }
+    }
+
+    /// Pictures past `imageRetention`, failed recognition and crossing pushes past
+    /// `failedPushRetention`. Failed abnormal pushes stay: they are re-sent once the platform answers.
+    static func purge(_ store: Store, settings: VankeSettings, now: Date, logger: Logger) async {
+        let pictures = now.addingTimeInterval(-settings.imageRetention.timeInterval)
+        do { try await store.images.purge(olderThan: pictures) } catch { logger.warning("image purge: \(error)") }
+        let failed = now.addingTimeInterval(-settings.failedPushRetention.timeInterval)
+        for stream in [VankeStreams.failedRecognitions, VankeStreams.failedCrossings] {
+            do {
+                let purged = try await store.outbox.purgeDeadLetters(stream: stream, failedBefore: failed)
+                if purged > 0 { logger.info("purged \(purged) failed pushes of \(stream) older than \(settings.failedPushRetention)") }
+            } catch {
+                logger.warning("failed-push purge: \(error)")
+            }
+        }
     }
 
     public func stop() async {

@@ -70,6 +70,9 @@ public struct VankeSettings: Sendable {
     public var maxImageBytes = 768 << 10
     /// How long stored pictures are kept.
     public var imageRetention: Duration = .seconds(7 * 86_400)
+    /// How long failed recognition and crossing pushes stay for `queryUnPush*`: an outage must not
+    /// grow the store for ever.
+    public var failedPushRetention: Duration = .seconds(30 * 86_400)
     /// Pushes in flight at once (one per gate at most: a gate's pushes stay in order).
     public var pushConcurrency = 64
     public var devices: [Device] = []
@@ -96,6 +99,7 @@ public struct VankeSettings: Sendable {
         imageBaseUrl = section.optionalString("imageBaseUrl")
         maxImageBytes = section.int("maxImageBytes", default: maxImageBytes, range: 1024...(64 << 20))
         imageRetention = section.duration("imageRetention", default: imageRetention)
+        failedPushRetention = section.duration("failedPushRetention", default: failedPushRetention, range: .seconds(3600)...(.seconds(3650 * 86_400)))
         pushConcurrency = section.int("pushConcurrency", default: pushConcurrency, range: 1...1024)
         devices = section.sectionList("devices").map { device in
             Device(

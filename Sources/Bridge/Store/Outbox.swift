@@ -39,26 +39,27 @@ public struct Outbox: Sendable {
         guard limit > 0 else { return [] }
         let nowSeconds = now.timeIntervalSince1970
         let until = nowSeconds + leaseFor.storeSeconds
-        let rows = try db.rows(
-            sql: """
-                SELECT id, stream, key, payload, attempts, enqueuedAt FROM outbox AS entry
-                WHERE stream = ?1 AND nextAttemptAt <= ?2 AND (leasedUntil IS NULL OR leasedUntil <= ?2)
-                  AND NOT EXISTS (
-                    SELECT 1 FROM outbox AS earlier
-                    WHERE earlier.stream = entry.stream AND earlier.key = entry.key AND earlier.id < entry.id)
-                ORDER BY id LIMIT ?3
-                """,
-            arguments: [stream, nowSeconds, limit]
-        )
-        // "No earlier entry of the key" is an index probe (outbox_stream_key), so the scan in id
-        // order stops after `limit` heads instead of grouping the whole stream every time: with a
-        // backlog of thousands the GROUP BY form cost more than the pushes themselves.
+        let rows = try db.rows(sql: Self.leaseSQL, arguments: [stream, nowSeconds, limit])
+        // The scan runs in id order on outbox_stream_order (named, so the planner cannot go back
+        // to sorting the whole stream) and "no earlier entry of the key" is an index probe
+        // (outbox_stream_key), so it stops after `limit` heads: a lease costs the same with a
+        // backlog of 20,000 as with none.
         let entries = rows.map(OutboxEntry.init(row:))
         for entry in entries {
             try db.run(sql: "UPDATE outbox SET leasedUntil = ? WHERE id = ?", arguments: [until, entry.id])
         }
         return entries
     }
+
+    /// The due heads of a stream (no earlier entry of their key), oldest first.
+    static let leaseSQL = """
+        SELECT id, stream, key, payload, attempts, enqueuedAt FROM outbox AS entry INDEXED BY outbox_stream_order
+        WHERE stream = ?1 AND nextAttemptAt <= ?2 AND (leasedUntil IS NULL OR leasedUntil <= ?2)
+          AND NOT EXISTS (
+            SELECT 1 FROM outbox AS earlier
+            WHERE earlier.stream = entry.stream AND earlier.key = entry.key AND earlier.id < entry.id)
+        ORDER BY id LIMIT ?3
+        """
 
     /// Removes an entry inside the caller's write transaction; returns false if it was already gone.
     @discardableResult

@@ -45,6 +45,17 @@ extension Outbox {
         }
     }
 
+    /// Forgets the stream's dead letters that failed before `date`; returns how many.
+    @discardableResult
+    public func purgeDeadLetters(stream: String, failedBefore date: Date) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM outboxFailed WHERE stream = ? AND failedAt < ?",
+                arguments: [stream, date.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
     /// Pending and dead-lettered entries, overall or of one stream.
     public func depth(stream: String? = nil) async throws -> (pending: Int, failed: Int) {
         try await pool.read { db in

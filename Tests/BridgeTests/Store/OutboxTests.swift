@@ -229,4 +229,41 @@ struct OutboxTests {
         #expect(leased.map(\.id) == [id])
         #expect(leased.first?.payload == "kept".storeData)
     }
+
+    @Test func purgeForgetsOnlyTheStreamsDeadLettersFailedBeforeTheCutoff() async throws {
+        let store = try Store.temporary()
+        let outbox = store.outbox
+        func fail(_ payload: String, stream: String, at offset: TimeInterval) async throws {
+            let id = try await outbox.enqueue(stream: self.stream, key: "gateA", payload: payload.storeData, now: storeTestEpoch)
+            try await outbox.deadLetter(id: id, error: "down", stream: stream, now: storeTestEpoch.addingTimeInterval(offset))
+        }
+        try await fail("old", stream: "failed.a", at: 0)
+        try await fail("new", stream: "failed.a", at: 3600)
+        try await fail("other", stream: "failed.b", at: 0)
+
+        let purged = try await outbox.purgeDeadLetters(stream: "failed.a", failedBefore: storeTestEpoch.addingTimeInterval(60))
+        #expect(purged == 1)
+        #expect(try await outbox.deadLetters(stream: "failed.a").map { String(decoding: $0.payload, as: UTF8.self) } == ["new"])
+        #expect(try await outbox.deadLetterCount(stream: "failed.b") == 1)
+    }
+
+    /// A lease must read the oldest heads and stop at its limit: a plan that sorts the stream
+    /// (a temp B-tree for ORDER BY) costs in proportion to the backlog on every cycle.
+    @Test func leaseReadsTheStreamInIdOrderWithoutSortingIt() async throws {
+        let store = try Store.temporary()
+        for index in 0..<2000 {
+            _ = try await store.outbox.enqueue(stream: stream, key: "gate\(index % 100)", payload: "p".storeData, now: storeTestEpoch)
+        }
+        try await store.pool.write { try $0.execute(sql: "ANALYZE") }
+        let plan = try await store.pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + Outbox.leaseSQL, arguments: [stream, 0.0, 8])
+                .map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("outbox_stream_order") }, "\(plan)")
+        #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
+        // And the heads it leases are the oldest entry of each key, oldest first.
+        let leased = try await store.outbox.lease(stream: stream, limit: 3, leaseFor: .seconds(60), now: storeTestEpoch)
+        #expect(leased.map(\.key) == ["gate0", "gate1", "gate2"])
+        #expect(leased.map(\.id) == leased.map(\.id).sorted())
+    }
 }
