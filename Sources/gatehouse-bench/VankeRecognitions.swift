@@ -54,9 +54,7 @@ struct VankeRecognitionBench {
 
         let count = Int(Double(rate) * seconds)
         let topics = (0..<gates).map { parking.gate("G\($0)").recognition }
-        let cpuBefore = CPUTime(pid: child.pid)
-        let benchBefore = CPUTime(pid: nil)
-        let brokerBefore = brokerPID.flatMap { CPUTime(pid: $0) }
+        let cpu = ProcessCPUWindow([("bridge", child.pid), ("bench", getpid()), ("broker", brokerPID)])
         let wallStart = ContinuousClock.now
         let start = Monotonic.now() + 50_000_000
         let lateness = await PacedSender.run(count: count, start: start, intervalNanos: 1e9 / Double(rate)) { seq in
@@ -66,29 +64,20 @@ struct VankeRecognitionBench {
         }
         let sendSeconds = (ContinuousClock.now - wallStart).seconds
         let complete = await decisions.waitForAll(timeout: .seconds(20))
-        let wall = (ContinuousClock.now - wallStart).seconds
-        let cpuAfter = CPUTime(pid: child.pid)
-        let benchAfter = CPUTime(pid: nil)
-        let brokerAfter = brokerPID.flatMap { CPUTime(pid: $0) }
+        let shares = cpu.usage()
         let status = ProcStatus(pid: child.pid)
         await sender.stop()
         await decisions.stop()
         let summary = decisions.summary()
-        var cpu: Double?
-        if let cpuBefore, let cpuAfter { cpu = (cpuAfter.seconds - cpuBefore.seconds) / wall * 100 }
-        func share(_ before: CPUTime?, _ after: CPUTime?) -> Double? {
-            guard let before, let after else { return nil }
-            return ((after.seconds - before.seconds) / wall * 1000).rounded() / 10
-        }
         return VankeResult(
             offeredRate: rate, seconds: seconds, gates: gates, platformDelayMs: platformDelay.seconds * 1000,
             sent: count, decisions: summary.received, missing: count - summary.received, allDecided: complete,
             platformCalls: platform.calls("receivePlateNumber"), achievedRate: Double(count) / sendSeconds,
             p50Us: summary.histogram.valueAtPercentile(50), p99Us: summary.histogram.valueAtPercentile(99),
             p999Us: summary.histogram.valueAtPercentile(99.9), maxUs: summary.histogram.max,
-            senderLateP99Us: lateness.valueAtPercentile(99), gatehouseCpuPercent: cpu.map { ($0 * 10).rounded() / 10 },
+            senderLateP99Us: lateness.valueAtPercentile(99), gatehouseCpuPercent: shares["bridge"],
             gatehousePeakRssKiB: status?.peakRssKiB, process: floor == nil ? "gatehouse run" : "vanke-floor",
-            benchCpuPercent: share(benchBefore, benchAfter), brokerCpuPercent: share(brokerBefore, brokerAfter))
+            benchCpuPercent: shares["bench"], brokerCpuPercent: shares["broker"])
     }
 
     private func spawnBridge(base: String, platformPort: Int, log: String) throws -> ChildProcess {
