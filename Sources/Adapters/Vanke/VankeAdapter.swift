@@ -14,6 +14,16 @@ public final class VankeAdapter: GatehouseAdapter {
     private let logger: Logger
     private let http: HTTPClient
     private let running = Mutex<Running?>(nil)
+    private let prepared = Mutex<Prepared?>(nil)
+
+    /// What `prepare` builds before the broker connection starts.
+    private struct Prepared {
+        var client: VankePlatformClient
+        var gates: VankeGates
+        var pusher: VankePusher
+        var intake: VankeIntake
+        var endpoints: VankeSupplierEndpoints
+    }
 
     private struct Running {
         /// Listener, watch and purge: cancelled on stop.
@@ -37,7 +47,9 @@ public final class VankeAdapter: GatehouseAdapter {
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
-    public func start(_ bridge: BridgeContext) async throws {
+    /// Builds the gates, pusher and intake and registers the event consumers, before the
+    /// connection resumes the session and delivers what was queued for the bridge.
+    public func prepare(_ bridge: BridgeContext) async throws {
         let client = VankePlatformClient(settings: settings, http: http, timeZone: bridge.timeZone)
         let gates = VankeGates()
         try await restore(gates, bridge)
@@ -56,10 +68,18 @@ public final class VankeAdapter: GatehouseAdapter {
         let endpoints = VankeSupplierEndpoints(
             context: bridge, settings: settings, gates: gates, pusher: pusher, logger: logger,
             clock: VankeTime(timeZone: bridge.timeZone))
+        // Stored events reach the consumers only once every adapter has started (GatehouseBridge.run),
+        // so the places announced in `start` are known before a sensor is heard.
+        intake.subscribe()
+        prepared.withLock { $0 = Prepared(client: client, gates: gates, pusher: pusher, intake: intake, endpoints: endpoints) }
+    }
+
+    public func start(_ bridge: BridgeContext) async throws {
+        guard let prepared = prepared.withLock({ $0 }) else { throw VankeAdapterError.notPrepared }
+        let (client, pusher, intake, endpoints) = (prepared.client, prepared.pusher, prepared.intake, prepared.endpoints)
         let server = VankeSupplierServer(settings: settings, endpoints: endpoints, timeZone: bridge.timeZone, logger: logger)
         // Before the places' sensors are heard: a place first seen now must not be withdrawn as stale.
         await announceGatesAndPlaces(bridge)
-        intake.subscribe()
         serveGateRequests(bridge, opener: endpoints.opener)
         await bridge.setAdapterState(name, .connecting, detail: settings.platformUrl)
 
@@ -145,4 +165,9 @@ public final class VankeAdapter: GatehouseAdapter {
             }
         }
     }
+}
+
+enum VankeAdapterError: Error, CustomStringConvertible {
+    case notPrepared
+    var description: String { "start was called before prepare" }
 }

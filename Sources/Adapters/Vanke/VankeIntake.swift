@@ -4,7 +4,9 @@ import Logging
 import Topics
 
 /// What field devices publish for the lot, turned into stored pushes and gate knowledge. Every
-/// event is in the store before anything else happens, so a crash after receipt loses nothing.
+/// event is in the bridge's intake before the broker hears it arrived (`BridgeContext.consume`),
+/// and leaves it in the transaction that puts its push in the outbox, so a crash at any point
+/// loses nothing; a redelivered recognition or crossing is recognised by its uuid.
 /// Bad payloads are refused with a log line naming the field (it reaches `bridge/log`).
 struct VankeIntake: Sendable {
     let context: BridgeContext
@@ -21,20 +23,28 @@ struct VankeIntake: Sendable {
 
     func subscribe() {
         // Events keep their retain flag, so a retained one is refused also when it arrives live.
-        context.subscribe(topics.recognitionFilter, retainAsPublished: true) { await recognition($0) }
-        context.subscribe(topics.crossingFilter, retainAsPublished: true) { await crossing($0) }
-        context.subscribe(topics.loopFilter) { await loop($0) }
-        context.subscribe(topics.placeFilter) { await place($0) }
-        context.subscribe(topics.deviceAvailabilityFilter) { await availability($0) }
-        context.subscribe(topics.deviceAlarmFilter, retainAsPublished: true) { await alarm($0) }
+        context.consume(topics.recognitionFilter, retainAsPublished: true) { await recognition($0) }
+        context.consume(topics.crossingFilter, retainAsPublished: true) { await crossing($0) }
+        context.consume(topics.loopFilter) { await loop($0.message); return .settled }
+        context.consume(topics.placeFilter) { await place($0.message); return .settled }
+        context.consume(topics.deviceAvailabilityFilter) { await availability($0.message); return .settled }
+        context.consume(topics.deviceAlarmFilter, retainAsPublished: true) { await alarm($0) }
     }
 
     // MARK: gates
 
-    func recognition(_ message: MQTTMessage) async {
-        guard let gate = level(message, fromEnd: 1), let fields = event(GateRecognition.self, message) else { return }
+    func recognition(_ stored: IntakeEvent) async -> IntakeDisposition {
+        let message = stored.message
+        guard let gate = level(message, fromEnd: 1), let fields = event(GateRecognition.self, message) else { return .settled }
         do {
             try check(uuid: fields.uuid)
+            // A redelivery must not change what the gate knows, nor end the original's re-send.
+            var redelivered = await gates.latest(gate)?.uuid == fields.uuid
+            if !redelivered { redelivered = await alreadyTaken("vanke.recognition:\(fields.uuid)") }
+            if redelivered {
+                logger.info("recognition \(fields.uuid) at gate \(gate) arrived again: already taken")
+                return .settled
+            }
             if let reliability = fields.reliability, !(0...100).contains(reliability) {
                 throw GatehouseError.invalidRequest(field: "reliability", problem: "expected a percentage 0–100, got \(reliability)")
             }
@@ -47,6 +57,7 @@ struct VankeIntake: Sendable {
             let current = VankeGates.Recognition(uuid: fields.uuid, plate: fields.plate)
             let superseded = await gates.recognized(gate, current)
             var arrival = VankePusher.Arrival(stream: VankeStreams.gate, key: gate, job: job, drop: superseded)
+            arrival.intake = (stored.id, claim: "vanke.recognition:\(fields.uuid)")
             arrival.image = image
             arrival.latest = (gate, current)
             if await gates.mode(gate) == .alwaysOpen {
@@ -55,24 +66,34 @@ struct VankeIntake: Sendable {
                 arrival.afterCommit = { pusher.publishDecision(gate, decision) }
             }
             pusher.store(arrival)
+            return .handedOn
         } catch {
             refuse(message, error)
+            return .settled
         }
     }
 
-    func crossing(_ message: MQTTMessage) async {
-        guard let gate = level(message, fromEnd: 1), let fields = event(GateCrossing.self, message) else { return }
+    func crossing(_ stored: IntakeEvent) async -> IntakeDisposition {
+        let message = stored.message
+        guard let gate = level(message, fromEnd: 1), let fields = event(GateCrossing.self, message) else { return .settled }
         do {
             try check(uuid: fields.uuid)
             let at = try time(fields.crossedAt, field: "crossedAt")
+            if await alreadyTaken("vanke.crossing:\(fields.uuid)") {
+                logger.info("crossing \(fields.uuid) at gate \(gate) arrived again: already taken")
+                return .settled
+            }
             let job = VankePushJob(
                 kind: .crossing, deviceNo: gate, uuid: fields.uuid, plate: fields.plate,
                 color: (fields.color ?? .other).rawValue, at: clock.format(at))
             let superseded = await gates.crossed(gate)
-            pusher.store(
-                VankePusher.Arrival(stream: VankeStreams.gate, key: gate, job: job, drop: superseded, latest: (gate, nil)))
+            var arrival = VankePusher.Arrival(stream: VankeStreams.gate, key: gate, job: job, drop: superseded, latest: (gate, nil))
+            arrival.intake = (stored.id, claim: "vanke.crossing:\(fields.uuid)")
+            pusher.store(arrival)
+            return .handedOn
         } catch {
             refuse(message, error)
+            return .settled
         }
     }
 
@@ -121,17 +142,23 @@ struct VankeIntake: Sendable {
         }
     }
 
-    func alarm(_ message: MQTTMessage) async {
-        guard let device = level(message, fromEnd: 1), let fields = event(DeviceAlarm.self, message) else { return }
+    /// Alarms carry no uuid: a redelivery (the PUBACK was lost with the connection) is pushed again.
+    func alarm(_ stored: IntakeEvent) async -> IntakeDisposition {
+        let message = stored.message
+        guard let device = level(message, fromEnd: 1), let fields = event(DeviceAlarm.self, message) else { return .settled }
         do {
             guard fields.code.count == 4, fields.code.allSatisfy(\.isASCII), Int(fields.code) != nil else {
                 throw GatehouseError.invalidRequest(field: "code", problem: "expected a 4-digit abnormal code such as 1401")
             }
             let template = "\(VankeDeviceWatch.lane(settings.device(device)))的\(settings.device(device).kind.chineseName)【\(device)】报警"
-            enqueueAbnormal(
-                VankePushJob(kind: .abnormal, deviceNo: device, abnormalCode: fields.code, message: fields.message ?? template))
+            let job = VankePushJob(kind: .abnormal, deviceNo: device, abnormalCode: fields.code, message: fields.message ?? template)
+            var arrival = VankePusher.Arrival(stream: VankeStreams.abnormal, key: device, job: job)
+            arrival.intake = (stored.id, claim: nil)
+            pusher.store(arrival)
+            return .handedOn
         } catch {
             refuse(message, error)
+            return .settled
         }
     }
 
@@ -178,6 +205,11 @@ struct VankeIntake: Sendable {
             refuse(message, error)
             return nil
         }
+    }
+
+    /// The event was taken before (a broker redelivery); a store that cannot say counts as no.
+    private func alreadyTaken(_ key: String) async -> Bool {
+        (try? await context.store.intake.isClaimed(key)) ?? false
     }
 
     private func refuse(_ message: MQTTMessage, _ error: any Error) {

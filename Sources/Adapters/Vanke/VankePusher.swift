@@ -25,6 +25,9 @@ final class VankePusher: Sendable {
         /// The gate whose latest recognition is set (or removed: nil recognition).
         var latest: (gate: String, recognition: VankeGates.Recognition?)?
         var afterCommit: (@Sendable () -> Void)?
+        /// The intake row it came from, settled in the transaction that enqueues it, and the key
+        /// that recognises a redelivery (nil: none, e.g. alarms carry no uuid).
+        var intake: (id: Int64, claim: String?)?
     }
 
     private enum Outcome: Sendable {
@@ -143,8 +146,10 @@ final class VankePusher: Sendable {
         let store = context.store
         let settings = settings
         do {
-            let (leased, deadLettered) = try await store.pool.write { db -> ([OutboxEntry], [(OutboxEntry, VankePushJob, String)]) in
+            let (leased, deadLettered, redelivered) = try await store.pool.write {
+                db -> ([OutboxEntry], [(OutboxEntry, VankePushJob, String)], Set<Int>) in
                 var deadLettered: [(OutboxEntry, VankePushJob, String)] = []
+                var redelivered = Set<Int>()
                 for outcome in batch.outcomes {
                     switch outcome {
                     case .ack(let id), .drop(let id):
@@ -158,7 +163,14 @@ final class VankePusher: Sendable {
                         if result == .deadLettered { deadLettered.append((entry, job, error)) }
                     }
                 }
-                for arrival in batch.arrivals {
+                for (index, arrival) in batch.arrivals.enumerated() {
+                    if let (id, claim) = arrival.intake {
+                        try store.intake.settle(id, in: db)
+                        if let claim, try !store.intake.claim(claim, in: db) {
+                            redelivered.insert(index)
+                            continue
+                        }
+                    }
                     if let drop = arrival.drop { try outbox.ack(id: drop, in: db) }
                     if let image = arrival.image {
                         try store.images.put(id: image.id, contentType: "image/jpeg", data: image.data, in: db)
@@ -175,10 +187,16 @@ final class VankePusher: Sendable {
                 }
                 var leased = try outbox.lease(stream: VankeStreams.gate, limit: free, leaseFor: leaseFor, in: db)
                 leased += try outbox.lease(stream: VankeStreams.abnormal, limit: free - leased.count, leaseFor: leaseFor, in: db)
-                return (leased, deadLettered)
+                return (leased, deadLettered, redelivered)
             }
             inFlight.withLock { $0 += leased.count }
-            for arrival in batch.arrivals { arrival.afterCommit?() }
+            for (index, arrival) in batch.arrivals.enumerated() {
+                guard !redelivered.contains(index) else {
+                    logger.info("\(arrival.job.kind) \(arrival.job.uuid ?? "?") arrived again: already taken, not pushed twice")
+                    continue
+                }
+                arrival.afterCommit?()
+            }
             for (entry, job, error) in deadLettered { await gaveUp(entry, job, error: error) }
             return leased
         } catch {

@@ -16,9 +16,12 @@ extension GatehouseConfig {
         /// When set, request topics are subscribed as `$share/<group>/…`.
         public var sharedGroup: String?
         public var keepAlive: Duration = .seconds(30)
-        public var cleanStart = true
-        /// MQTT 5 Session Expiry Interval; 0 ends the session with the connection.
-        public var sessionExpiry: Duration = .zero
+        /// Off by default: the broker keeps the bridge's subscriptions and queues the events field
+        /// devices publish while it restarts (docs/broker.md, "Persistent session").
+        public var cleanStart = false
+        /// MQTT 5 Session Expiry Interval; 0 ends the session with the connection. A day by default,
+        /// so a restart or a crash finds the events published meanwhile queued at the broker.
+        public var sessionExpiry: Duration = .seconds(86_400)
         public var maxPacketSize = 1_048_576
         public var tls = TLS()
         public var reconnect = Reconnect()

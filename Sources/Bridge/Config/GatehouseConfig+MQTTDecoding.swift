@@ -25,6 +25,11 @@ extension GatehouseConfig.MQTTSettings {
         cleanStart = section.bool("cleanStart", default: cleanStart)
         sessionExpiry = section.duration(
             "sessionExpiry", default: sessionExpiry, range: .zero...(.seconds(Int64(UInt32.max))))
+        if cleanStart || (protocolVersion == .v5 && sessionExpiry == .zero) {
+            section.report(
+                "the broker keeps nothing for the bridge while it restarts: events field devices publish meanwhile are lost (docs/broker.md, \"Persistent session\")",
+                key: cleanStart ? "cleanStart" : "sessionExpiry", severity: .warning)
+        }
         maxPacketSize = section.int("maxPacketSize", default: maxPacketSize, range: 1024...268_435_455)
         tls = TLS(from: section.section("tls"), usesTLS: usesTLS)
         reconnect = Reconnect(from: section.section("reconnect"))

@@ -23,16 +23,18 @@ final class MQTTCallbackContext: Sendable {
     let everConnected = Atomic<Bool>(false)
     let reconnectCount = Atomic<Int>(0)
     let acks = Mutex(AckWaiters())
-    /// Set by the client: what to do after the broker refused a connect (see `didConnect`).
-    let onRefused = Mutex<RefusalHandler?>(nil)
+    /// Connections the broker accepted, so the network loop can tell an accepted session from a refusal.
+    let acceptedConnects = Atomic<Int>(0)
+    /// Stores durable messages before their PUBACKs are written (see `MQTTClient.storeDurably`).
+    let durableStore = Mutex<DurableStore?>(nil)
+    /// Durable messages read since the last store; touched on the network thread only.
+    private let durableBatch = Mutex<[MQTTMessage]>([])
     /// Sees every message on the network thread first; true means it was handled there and is not
     /// queued (see `MQTTClient.handleOnArrival`). In a struct: a closure that is a `Mutex`'s value
     /// itself gets re-wrapped in two reabstraction thunks on every `withLock`, so each call is
     /// slower than the last (it spun the network thread within seconds at 1000 msg/s;
     /// docs/performance.md, "Closures in a Mutex").
     let arrival = Mutex<ArrivalHandler?>(nil)
-    /// Refusals in a row, for the back-off before the next attempt.
-    let refusalsInARow = Atomic<Int>(0)
     private let connectionWaiters = Mutex<[UUID: CheckedContinuation<Void, Never>]>([:])
     private let reconnects = Counter(label: "gatehouse_mqtt_reconnects_total")
     private let messagesIn = Counter(label: "gatehouse_mqtt_messages_in_total")
@@ -64,11 +66,9 @@ final class MQTTCallbackContext: Sendable {
             let reason = String(cString: protocolVersion == .v5 ? mosquitto_reason_string(rc) : mosquitto_connack_string(rc))
             logger.error("broker refused the connection: \(reason)")
             eventSink.yield(.refused(reason: reason))
-            refusalsInARow.add(1, ordering: .relaxed)
-            onRefused.withLock { $0 }?.restart()
             return
         }
-        refusalsInARow.store(0, ordering: .relaxed)
+        acceptedConnects.add(1, ordering: .relaxed)
         if everConnected.exchange(true, ordering: .relaxed) {
             reconnects.increment()
             reconnectCount.add(1, ordering: .relaxed)
@@ -102,8 +102,37 @@ final class MQTTCallbackContext: Sendable {
         let received = MQTTMessage(
             topic: topic, payload: payload, qos: MQTTQoS(rawValue: m.qos) ?? .atMostOnce, retain: m.retain,
             properties: MQTTPropertyList.read(properties))
-        if let handler = arrival.withLock({ $0 }), handler.handle(received) { return }
-        inbound.push(received)
+        switch arrival.withLock({ $0 })?.handle(received) ?? .queue {
+        case .handled: return
+        case .queue: inbound.push(received)
+        case .durable: durableBatch.withLock { $0.append(received) }
+        }
+    }
+
+    /// Durable messages read and not yet stored.
+    var durableBacklog: Int { durableBatch.withLock { $0.count } }
+
+    /// Stores the durable messages read so far; false when that failed (they must not be
+    /// acknowledged). On the network thread, between reading and writing.
+    func flushDurable() -> Bool {
+        let batch = durableBatch.withLock { batch in defer { batch.removeAll(keepingCapacity: true) }; return batch }
+        guard !batch.isEmpty else { return true }
+        guard let store = durableStore.withLock({ $0 }) else {
+            logger.error("\(batch.count) durable message(s) arrived with no store to keep them: dropped unacknowledged")
+            return false
+        }
+        do {
+            try store.store(batch)
+            return true
+        } catch {
+            logger.error("cannot store \(batch.count) received event(s): \(error)")
+            return false
+        }
+    }
+
+    /// Forgets durable messages read on a connection that is dropped unacknowledged.
+    func discardDurable() {
+        durableBatch.withLock { $0.removeAll() }
     }
 
     func didPublish(mid: Int32) {
@@ -133,12 +162,23 @@ final class MQTTCallbackContext: Sendable {
 
 /// What sees each message on the network thread before it is queued.
 struct ArrivalHandler: Sendable {
-    let handle: @Sendable (MQTTMessage) -> Bool
+    let handle: @Sendable (MQTTMessage) -> MessageRoute
 }
 
-/// What restarts the connection after the broker refused it.
-struct RefusalHandler: Sendable {
-    let restart: @Sendable () -> Void
+/// Where a received message goes, decided on the network thread as it arrives.
+public enum MessageRoute: Sendable {
+    /// Handled on arrival (a request handed to the router, a reply someone awaits).
+    case handled
+    /// Queued in memory for `MQTTClient.nextBatch`.
+    case queue
+    /// An event: stored by the client's durable store before its PUBACK is written.
+    case durable
+}
+
+/// Writes durable messages to disk, blocking the network thread until they are there. In a struct
+/// for the reason `ArrivalHandler` is (a bare closure in a `Mutex` gains thunks on every call).
+struct DurableStore: Sendable {
+    let store: @Sendable ([MQTTMessage]) throws -> Void
 }
 
 /// Publishes whose PUBACK someone awaits. An acknowledgement can arrive before the publisher has

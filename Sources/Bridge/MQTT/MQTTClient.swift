@@ -6,10 +6,10 @@ import Synchronization
 
 /// An MQTT 3.1.1/5 client over libmosquitto.
 ///
-/// libmosquitto runs its network loop on its own thread (`mosquitto_loop_start`) and reconnects with
-/// capped exponential back-off; this type adds what it lacks: retrying the first connect,
-/// re-subscribing after every connect, and handing messages to Swift concurrency. `publish` is
-/// thread-safe in libmosquitto, so it may be called from any task.
+/// A thread of Gatehouse's own drives libmosquitto (`MQTTNetworkLoop`): it connects and reconnects
+/// with capped exponential back-off, re-subscribes after every connect, stores durable events
+/// before acknowledging them, and hands the other messages to Swift concurrency. `publish` is
+/// thread-safe in libmosquitto (the client is marked threaded), so it may be called from any task.
 public final class MQTTClient: Sendable {
     public let options: MQTTOptions
     /// Immutable for the client's lifetime; destroyed only in `deinit`, after the loop has stopped.
@@ -18,10 +18,8 @@ public final class MQTTClient: Sendable {
     private let context: MQTTCallbackContext
     private let userdata: Unmanaged<MQTTCallbackContext>
     private let logger: Logger
-    private let lifecycle = Mutex(Lifecycle.idle)
+    private let loop: MQTTNetworkLoop
     private let messagesOut = Counter(label: "gatehouse_mqtt_messages_out_total")
-
-    private enum Lifecycle { case idle, connecting, running, stopped }
 
     public init(options: MQTTOptions, logger: Logger = Logger(label: "gatehouse.mqtt")) throws {
         _ = MQTTLibrary.initialised
@@ -36,6 +34,7 @@ public final class MQTTClient: Sendable {
             throw MQTTError.library(code: -1, message: "mosquitto_new failed (client id '\(options.clientID)')")
         }
         self.mosquitto = MosquittoHandle(pointer: handle)
+        loop = MQTTNetworkLoop(handle: mosquitto, context: context, options: options, logger: logger)
         do {
             try configure()
         } catch {
@@ -46,15 +45,15 @@ public final class MQTTClient: Sendable {
     }
 
     deinit {
-        mosquitto_disconnect(handle)
-        mosquitto_loop_stop(handle, true)
+        loop.stopAndWait()
         mosquitto_destroy(handle)
         context.finish()
         userdata.release()
     }
 
     private func configure() throws(MQTTError) {
-        context.onRefused.withLock { $0 = RefusalHandler { [weak self] in self?.reconnectAfterRefusal() } }
+        // Our own thread drives the connection: libmosquitto queues every packet for it to write.
+        try check(mosquitto_threaded_set(handle, true))
         let version = options.protocolVersion == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311
         try check(mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, version))
         // Without TCP_NODELAY a QoS 1 round trip waits on Nagle's algorithm (88 ms instead of 0.15 ms).
@@ -79,10 +78,6 @@ public final class MQTTClient: Sendable {
             }
             try check(rc)
         }
-        try check(
-            mosquitto_reconnect_delay_set(
-                handle, UInt32(max(1, options.reconnectMinDelay.wholeSeconds)),
-                UInt32(max(1, options.reconnectMaxDelay.wholeSeconds)), true))
         mosquitto_connect_v5_callback_set(handle, mqttOnConnect)
         mosquitto_disconnect_v5_callback_set(handle, mqttOnDisconnect)
         mosquitto_message_v5_callback_set(handle, mqttOnMessage)
@@ -104,85 +99,14 @@ public final class MQTTClient: Sendable {
     public var isConnected: Bool { context.connected.load(ordering: .acquiring) }
 
     /// True once `stop()` was called: a disconnect now is the one we asked for.
-    public var isStopping: Bool { lifecycle.withLock { if case .stopped = $0 { true } else { false } } }
+    public var isStopping: Bool { loop.isStopping }
 
     /// Reconnects since the first connection.
     public var reconnectCount: Int { context.reconnectCount.load(ordering: .relaxed) }
 
-    /// Starts connecting in the background and returns at once. The first connect is retried with
-    /// back-off until it succeeds (libmosquitto does not retry it); later drops reconnect by themselves.
-    public func start() {
-        let shouldStart = lifecycle.withLock { state -> Bool in
-            guard case .idle = state else { return false }
-            state = .connecting
-            return true
-        }
-        guard shouldStart else { return }
-        // The connect call blocks on DNS and TCP, so it runs on a thread of its own, not in the task pool.
-        Thread.detachNewThread { [self] in self.connectUntilConnected() }
-    }
-
-    private func connectUntilConnected() {
-        var delay = options.reconnectMinDelay
-        while true {
-            guard lifecycle.withLock({ if case .connecting = $0 { true } else { false } }) else { return }
-            let rc = connectOnce()
-            if rc == MOSQ_ERR_SUCCESS.rawValue {
-                let started = lifecycle.withLock { state -> Bool in
-                    guard case .connecting = state else { return false }
-                    state = .running
-                    return true
-                }
-                if started { mosquitto_loop_start(handle) }
-                return
-            }
-            logger.warning(
-                "cannot reach the broker at \(options.host):\(options.port): \(String(cString: mosquitto_strerror(rc))); retrying in \(delay)"
-            )
-            Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
-            delay = min(delay * 2, options.reconnectMaxDelay)
-        }
-    }
-
-    /// libmosquitto 2.0 treats an MQTT 5 refusal (reason code ≥ 128, e.g. a wrong password) as a
-    /// protocol error: its network thread ends and never reconnects (3.1.1 refusals it retries
-    /// itself). Without this the bridge would stay up, disconnected, until restarted by hand.
-    /// Called on the network thread, which cannot join itself: the restart runs on a thread of its own.
-    private func reconnectAfterRefusal() {
-        guard options.protocolVersion == .v5 else { return }
-        let restart = lifecycle.withLock { state -> Bool in
-            guard case .running = state else { return false }
-            state = .connecting
-            return true
-        }
-        guard restart else { return }
-        let refusals = context.refusalsInARow.load(ordering: .relaxed)
-        var delay = options.reconnectMinDelay
-        for _ in 1..<max(1, min(refusals, 16)) { delay = min(delay * 2, options.reconnectMaxDelay) }
-        logger.warning("the broker refused the connection; connecting again in \(delay)")
-        Thread.detachNewThread { [self, delay] in
-            // The network thread returns right after the refusal callback; wait for it to end.
-            mosquitto_loop_stop(handle, false)
-            Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
-            connectUntilConnected()
-        }
-    }
-
-    private func connectOnce() -> Int32 {
-        let keepAlive = Int32(max(5, options.keepAlive.wholeSeconds))
-        guard options.protocolVersion == .v5 else {
-            return mosquitto_connect(handle, options.host, Int32(options.port), keepAlive)
-        }
-        var properties: OpaquePointer? = nil
-        defer { mosquitto_property_free_all(&properties) }
-        let expiry = UInt32(clamping: options.sessionExpiry.wholeSeconds)
-        if expiry > 0 {
-            mosquitto_property_add_int32(&properties, MQTTPropertyList.id(MQTT_PROP_SESSION_EXPIRY_INTERVAL), expiry)
-        }
-        mosquitto_property_add_int32(
-            &properties, MQTTPropertyList.id(MQTT_PROP_MAXIMUM_PACKET_SIZE), UInt32(clamping: options.maxPacketSize))
-        return mosquitto_connect_bind_v5(handle, options.host, Int32(options.port), keepAlive, nil, properties)
-    }
+    /// Starts connecting in the background and returns at once. The first connect and every later
+    /// one are retried with back-off until `stop()`.
+    public func start() { loop.start() }
 
     /// Waits until the client is connected, or throws `MQTTError.timeout`.
     public func waitUntilConnected(timeout: Duration) async throws {
@@ -199,21 +123,7 @@ public final class MQTTClient: Sendable {
 
     /// Disconnects cleanly (no Last Will), stops the network thread and ends `messages`.
     public func stop() async {
-        let wasRunning = lifecycle.withLock { state -> Bool in
-            defer { state = .stopped }
-            if case .running = state { return true }
-            return false
-        }
-        if wasRunning {
-            mosquitto_disconnect(handle)
-            // loop_stop joins the network thread: keep that wait off the task pool.
-            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                Thread.detachNewThread { [mosquitto] in
-                    mosquitto_loop_stop(mosquitto.pointer, false)
-                    done.resume()
-                }
-            }
-        }
+        await loop.stop()
         context.connected.store(false, ordering: .releasing)
         context.finish()
     }
@@ -223,23 +133,36 @@ public final class MQTTClient: Sendable {
     /// The next messages received, as many as are waiting; nil after `stop()`.
     public func nextBatch() async -> [MQTTMessage]? { await context.inbound.nextBatch() }
 
-    /// `handler` sees every message first, on libmosquitto's network thread; returning true means
-    /// it was handled there and `nextBatch` never sees it. It must not block or wait: it may only
-    /// hand the message on (start a task, resume a continuation). One handler per client.
-    public func handleOnArrival(_ handler: @escaping @Sendable (MQTTMessage) -> Bool) {
+    /// `handler` sees every message first, on the network thread, and says where it goes: handled
+    /// there (`nextBatch` never sees it), queued for `nextBatch`, or durable (stored by
+    /// `storeDurably` before its PUBACK is written). It must not block or wait: it may only hand
+    /// the message on (start a task, resume a continuation). One handler per client.
+    public func handleOnArrival(_ handler: @escaping @Sendable (MQTTMessage) -> MessageRoute) {
         context.arrival.withLock { $0 = ArrivalHandler(handle: handler) }
+    }
+
+    /// Where durable messages go: `store` runs on the network thread with every durable message
+    /// read in one pass and must have them on disk when it returns; their PUBACKs are written
+    /// only then. When it throws, the connection is dropped unacknowledged and the broker sends
+    /// them again after the reconnect (a persistent session keeps them meanwhile).
+    public func storeDurably(_ store: @escaping @Sendable ([MQTTMessage]) throws -> Void) {
+        context.durableStore.withLock { $0 = DurableStore(store: store) }
     }
 
     /// Subscribes now if connected, and again after every reconnect.
     public func subscribe(_ filter: String, qos: MQTTQoS = .atLeastOnce, retainAsPublished: Bool = false) {
         let subscription = MQTTSubscription(filter: filter, qos: qos, retainAsPublished: retainAsPublished)
         context.subscriptions.withLock { $0[filter] = subscription }
-        if context.connected.load(ordering: .sequentiallyConsistent) { context.sendSubscribe(handle, subscription) }
+        if context.connected.load(ordering: .sequentiallyConsistent) {
+            context.sendSubscribe(handle, subscription)
+            loop.wake()
+        }
     }
 
     public func unsubscribe(_ filter: String) {
         context.subscriptions.withLock { _ = $0.removeValue(forKey: filter) }
         mosquitto_unsubscribe(handle, nil, filter)
+        loop.wake()
     }
 
     /// Queues a message for sending and returns its message id.
@@ -280,6 +203,7 @@ public final class MQTTClient: Sendable {
             throw .library(code: rc, message: String(cString: mosquitto_strerror(rc)))
         }
         messagesOut.increment()
+        loop.wake()
         return mid
     }
 

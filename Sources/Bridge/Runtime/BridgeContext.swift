@@ -52,6 +52,17 @@ public final class BridgeContext: Sendable {
         mqtt.subscribe(filter, qos: qos, retainAsPublished: retainAsPublished)
     }
 
+    /// Consumes the events field devices publish on `filter` (recognitions, crossings, alarms,
+    /// sensor states): each is on disk before its PUBACK leaves, and `handler` gets it from the
+    /// store in arrival order, also after a crash or restart. Call from `GatehouseAdapter.prepare`,
+    /// before the connection resumes the session. `retainAsPublished` as for `subscribe`.
+    public func consume(
+        _ filter: String, retainAsPublished: Bool = false, _ handler: @escaping MessageDispatcher.EventHandler
+    ) {
+        dispatcher.consume(filter, handler)
+        mqtt.subscribe(filter, qos: .atLeastOnce, retainAsPublished: retainAsPublished)
+    }
+
     /// Like `subscribe`, but `handler` runs on the MQTT network thread as each message arrives, ahead
     /// of everything else: for a handler that only hands the message on (resumes whoever waits for
     /// a reply), where a trip through the dispatcher's task would only add a thread hop.

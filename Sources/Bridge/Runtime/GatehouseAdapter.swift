@@ -7,6 +7,9 @@ import Topics
 public protocol GatehouseAdapter: Sendable {
     /// The adapter's name in config and on `gatehouse/bridge/adapters/<name>`.
     var name: String { get }
+    /// Registers what must be in place before the broker connection resumes its session: event
+    /// consumers (`BridgeContext.consume`). Runs before the first connect: must not wait for the broker.
+    func prepare(_ bridge: BridgeContext) async throws
     /// Registers routes and subscriptions and starts background work; must return promptly.
     func start(_ bridge: BridgeContext) async throws
     /// Stops background work; the MQTT connection is still up while this runs.
@@ -19,6 +22,7 @@ public protocol GatehouseAdapter: Sendable {
 }
 
 extension GatehouseAdapter {
+    public func prepare(_ bridge: BridgeContext) async throws {}
     public var discoveryKinds: Set<String> { [] }
 }
 

@@ -25,7 +25,7 @@ public final class GatehouseBridge: Service, Sendable {
         let router = RequestRouter(
             client: client, journal: store.journal, policy: policy, responseTopicPrefix: "\(topics.base)/clients/",
             logger: logger)
-        let dispatcher = MessageDispatcher(client: client, router: router, logger: logger)
+        let dispatcher = MessageDispatcher(client: client, router: router, intake: store.intake, logger: logger)
         context = BridgeContext(
             topics: topics, config: config, store: store, mqtt: client, router: router, dispatcher: dispatcher,
             logger: logger)
@@ -53,6 +53,18 @@ public final class GatehouseBridge: Service, Sendable {
         followHomeAssistant()
         // Before the first connect: its republish must already know what earlier runs announced.
         await context.homeAssistant.load()
+        // Before the first connect too: a resumed session delivers its queued events at once, and
+        // only a consumer registered by then has them stored rather than passed by.
+        var prepared: [any GatehouseAdapter] = []
+        for adapter in adapters {
+            do {
+                try await adapter.prepare(context)
+                prepared.append(adapter)
+            } catch {
+                logger.error("adapter \(adapter.name) failed to start: \(error)")
+                await context.setAdapterState(adapter.name, .disconnected, detail: "failed to start: \(error)")
+            }
+        }
         mqtt.start()
 
         await withTaskGroup(of: Void.self) { group in
@@ -60,7 +72,7 @@ public final class GatehouseBridge: Service, Sendable {
             group.addTask { await self.followConnection() }
             group.addTask { await self.every(self.context.config.health.interval) { await self.publishHealth() } }
             group.addTask { await self.every(.seconds(3600)) { await self.purgeJournal() } }
-            for adapter in adapters {
+            for adapter in prepared {
                 do {
                     try await adapter.start(context)
                 } catch {
@@ -69,6 +81,8 @@ public final class GatehouseBridge: Service, Sendable {
                 }
             }
             await announceToHomeAssistant()
+            // Stored events are delivered once their consumers have started.
+            group.addTask { await self.context.dispatcher.runIntake() }
             adaptersStarted.store(true, ordering: .releasing)
             try? await gracefulShutdown()
             await shutDown()
@@ -173,6 +187,9 @@ public final class GatehouseBridge: Service, Sendable {
         do {
             let removed = try await context.store.journal.purge()
             if removed > 0 { logger.debug("purged \(removed) expired journal entries") }
+            // A redelivery comes within the session's expiry; claims are kept twice as long (a day at least).
+            let keep = max(context.config.mqtt.sessionExpiry * 2, .seconds(86_400))
+            try await context.store.intake.purgeClaims(olderThan: Date().addingTimeInterval(-keep.storeSeconds))
         } catch {
             logger.error("journal purge failed: \(error)")
         }

@@ -20,6 +20,8 @@ public final class Store: Sendable {
     public let cursors: AdapterCursors
     /// Pictures from field devices, served over HTTP.
     public let images: ImageStore
+    /// Events from field devices, stored before they are acknowledged to the broker.
+    public let intake: EventIntake
 
     private let logger: Logger
 
@@ -69,6 +71,7 @@ public final class Store: Sendable {
         self.keyAudit = KeyAudit(database: database)
         self.cursors = AdapterCursors(database: database)
         self.images = ImageStore(database: database)
+        self.intake = EventIntake(database: database)
     }
 
     /// A store in a fresh temporary directory (WAL needs a real file), removed once the store and

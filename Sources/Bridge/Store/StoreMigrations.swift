@@ -103,6 +103,28 @@ enum StoreMigrations {
                 CREATE INDEX outbox_stream_order ON outbox(stream);
                 """)
         }
+        migrator.registerMigration("v5") { db in
+            try db.execute(sql: """
+                -- Events from field devices, stored on the MQTT network thread before their PUBACK
+                -- is written, removed once an adapter has made them its own. AUTOINCREMENT: ids
+                -- never come back after the newest rows were removed, so a reader's cursor cannot
+                -- skip a new row.
+                CREATE TABLE intake (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    topic TEXT NOT NULL,
+                    payload BLOB NOT NULL,
+                    qos INTEGER NOT NULL,
+                    retain INTEGER NOT NULL,
+                    receivedAt REAL NOT NULL
+                );
+                -- Events already taken (by uuid), so a redelivery is not processed twice.
+                CREATE TABLE intakeSeen (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    seenAt REAL NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX intakeSeen_seenAt ON intakeSeen(seenAt);
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,252 @@
+import CMosquitto
+import Dispatch
+import Foundation
+import Glibc
+import Logging
+import Synchronization
+
+/// libmosquitto driven by a thread of Gatehouse's own instead of `mosquitto_loop_start`.
+///
+/// libmosquitto queues the PUBACK of a QoS 1 message *before* it calls `on_message`, and its
+/// threaded loop writes it right after the callback returns: an event handed to memory would be
+/// acknowledged into memory. Here one pass is: wait with `poll()` on the socket and a wake-up
+/// pipe; read until the socket is drained; store the durable events that were read (one
+/// transaction, `MQTTCallbackContext.flushDurable`); only then write what is queued (those
+/// PUBACKs, and publishes from other threads); then keep-alive. When the store fails, the
+/// connection is dropped without writing, so the broker keeps the events and sends them again.
+///
+/// `poll()` also lifts libmosquitto's `select()` limit (descriptors below 1024), and a publish
+/// from another thread wakes the loop with one pipe write per burst, not one per message.
+final class MQTTNetworkLoop: Sendable {
+    private enum State { case idle, running, stopping, stopped }
+
+    private let mosquitto: MosquittoHandle
+    private var handle: OpaquePointer { mosquitto.pointer }
+    private let context: MQTTCallbackContext
+    private let options: MQTTOptions
+    private let logger: Logger
+    /// A pipe: the loop polls its read end, `wake()` writes to the other.
+    private let wakeFD: Int32
+    private let wakeWriteFD: Int32
+    private let wakePending = Atomic<Bool>(false)
+    private let state = Mutex(State.idle)
+    private let exited = DispatchSemaphore(value: 0)
+    /// Messages read before their durable ones are stored and acknowledged: the broker sends at
+    /// most its in-flight window (mosquitto: `max_inflight_messages`) unacknowledged anyway.
+    private let maxBatch = 1000
+
+    init(handle: MosquittoHandle, context: MQTTCallbackContext, options: MQTTOptions, logger: Logger) {
+        mosquitto = handle
+        self.context = context
+        self.options = options
+        self.logger = logger
+        var ends: [Int32] = [-1, -1]
+        if pipe(&ends) == 0 {
+            for end in ends {
+                _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
+                _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+            }
+        }
+        (wakeFD, wakeWriteFD) = (ends[0], ends[1])
+    }
+
+    deinit {
+        if wakeFD >= 0 { close(wakeFD) }
+        if wakeWriteFD >= 0 { close(wakeWriteFD) }
+    }
+
+    var isStopping: Bool { state.withLock { $0 == .stopping || $0 == .stopped } }
+
+    private var isRunning: Bool { state.withLock { $0 == .running } }
+
+    /// Starts the thread; the first connect and every reconnect are retried with back-off.
+    func start() {
+        let start = state.withLock { state -> Bool in
+            guard state == .idle else { return false }
+            state = .running
+            return true
+        }
+        guard start else { return }
+        // Connecting blocks on DNS and TCP, and the loop blocks in poll(): a thread, not the task pool.
+        Thread.detachNewThread { [self] in
+            run()
+            exited.signal()
+        }
+    }
+
+    /// Disconnects cleanly (no Last Will) and waits, off the task pool, until the thread has ended.
+    func stop() async {
+        guard requestStop() else { return }
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread { [self] in
+                exited.wait()
+                done.resume()
+            }
+        }
+    }
+
+    /// The same, blocking the caller (for `deinit`).
+    func stopAndWait() {
+        guard requestStop() else { return }
+        exited.wait()
+    }
+
+    /// True when a running thread was asked to stop and must be waited for.
+    private func requestStop() -> Bool {
+        let wasRunning = state.withLock { state -> Bool in
+            defer { if state != .stopping { state = .stopped } }
+            guard state == .running else { return false }
+            state = .stopping
+            return true
+        }
+        if wasRunning { wake() }
+        return wasRunning
+    }
+
+    /// Makes the loop write what other threads queued (publishes, subscribes).
+    func wake() {
+        guard !wakePending.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        var one: UInt8 = 1
+        _ = write(wakeWriteFD, &one, 1)
+    }
+
+    // MARK: the thread
+
+    private func run() {
+        var delay = options.reconnectMinDelay
+        while isRunning {
+            let rc = connectOnce()
+            if rc == MOSQ_ERR_SUCCESS.rawValue {
+                let accepted = serve()
+                guard isRunning else { break }
+                // A session the broker accepted and later lost starts the back-off afresh.
+                if accepted { delay = options.reconnectMinDelay }
+                logger.warning("connecting to the broker again in \(delay)")
+            } else {
+                logger.warning(
+                    "cannot reach the broker at \(options.host):\(options.port): \(String(cString: mosquitto_strerror(rc))); retrying in \(delay)"
+                )
+            }
+            pause(delay)
+            delay = min(delay * 2, options.reconnectMaxDelay)
+        }
+        state.withLock { $0 = .stopped }
+        context.connected.store(false, ordering: .releasing)
+    }
+
+    private func connectOnce() -> Int32 {
+        let keepAlive = Int32(max(5, options.keepAlive.wholeSeconds))
+        guard options.protocolVersion == .v5 else {
+            return mosquitto_connect(handle, options.host, Int32(options.port), keepAlive)
+        }
+        var properties: OpaquePointer? = nil
+        defer { mosquitto_property_free_all(&properties) }
+        let expiry = UInt32(clamping: options.sessionExpiry.wholeSeconds)
+        if expiry > 0 {
+            mosquitto_property_add_int32(&properties, MQTTPropertyList.id(MQTT_PROP_SESSION_EXPIRY_INTERVAL), expiry)
+        }
+        mosquitto_property_add_int32(
+            &properties, MQTTPropertyList.id(MQTT_PROP_MAXIMUM_PACKET_SIZE), UInt32(clamping: options.maxPacketSize))
+        return mosquitto_connect_bind_v5(handle, options.host, Int32(options.port), keepAlive, nil, properties)
+    }
+
+    /// Serves one connection until it ends or a stop has disconnected it. True when the broker
+    /// accepted the connection.
+    private func serve() -> Bool {
+        let acceptedBefore = context.acceptedConnects.load(ordering: .relaxed)
+        var accepted: Bool { context.acceptedConnects.load(ordering: .relaxed) != acceptedBefore }
+        var disconnectDeadline: ContinuousClock.Instant?
+        while true {
+            let socket = mosquitto_socket(handle)
+            guard socket >= 0 else { return accepted }
+            if disconnectDeadline == nil && !isRunning {
+                mosquitto_disconnect(handle)
+                disconnectDeadline = .now + .seconds(1)
+            }
+            if let deadline = disconnectDeadline, ContinuousClock.now >= deadline {
+                abandon(socket)
+                return accepted
+            }
+            var fds = [
+                pollfd(fd: socket, events: Int16(POLLIN) | (mosquitto_want_write(handle) ? Int16(POLLOUT) : 0), revents: 0),
+                pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0),
+            ]
+            let ready = poll(&fds, 2, disconnectDeadline == nil ? 1000 : 50)
+            if ready < 0 && errno != EINTR {
+                logger.error("poll on the broker connection failed: \(String(cString: strerror(errno)))")
+            }
+            if fds[1].revents & Int16(POLLIN) != 0 {
+                drainWakeups()
+                wakePending.store(false, ordering: .releasing)
+            }
+            if fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+                let open = readUntilDrained(socket)
+                // Read but unacknowledged: stored all the same, so nothing depends on the broker's
+                // redelivery (a redelivered copy is recognised by its uuid).
+                _ = context.flushDurable()
+                guard open else { return accepted }
+            }
+            // Only after the events read are stored may their PUBACKs leave.
+            guard context.flushDurable() else {
+                logger.error("cannot store received events: dropping the connection unacknowledged; the broker keeps them")
+                abandon(socket)
+                return accepted
+            }
+            if mosquitto_want_write(handle) {
+                _ = mosquitto_loop_write(handle, 1)
+                guard mosquitto_socket(handle) >= 0 else { return accepted }
+            }
+            _ = mosquitto_loop_misc(handle)
+        }
+    }
+
+    /// Reads while the socket has data, up to `maxBatch` durable messages. False once the
+    /// connection is closed.
+    private func readUntilDrained(_ socket: Int32) -> Bool {
+        var reads = 0
+        repeat {
+            _ = mosquitto_loop_read(handle, 1)
+            guard mosquitto_socket(handle) >= 0 else { return false }
+            reads += 1
+        } while reads < 10 * maxBatch && context.durableBacklog < maxBatch && Self.readable(socket)
+        return true
+    }
+
+    private static func readable(_ socket: Int32) -> Bool {
+        var fd = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        return poll(&fd, 1, 0) > 0 && fd.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0
+    }
+
+    /// Ends the connection without writing anything queued (libmosquitto discards its queue on the
+    /// next connect): unacknowledged messages stay the broker's to deliver again.
+    private func abandon(_ socket: Int32) {
+        context.discardDurable()
+        shutdown(socket, Int32(SHUT_RDWR))
+        var reads = 0
+        while mosquitto_socket(handle) >= 0 && reads < 10_000 {
+            _ = mosquitto_loop_read(handle, 1)
+            reads += 1
+        }
+        context.discardDurable()
+    }
+
+    private func drainWakeups() {
+        var bytes = [UInt8](repeating: 0, count: 64)
+        while read(wakeFD, &bytes, bytes.count) > 0 {}
+    }
+
+    /// Sleeps for `delay`, or less when stopped.
+    private func pause(_ delay: Duration) {
+        let deadline = ContinuousClock.now + delay
+        while isRunning {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { return }
+            var fd = pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)
+            let milliseconds = Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
+            if poll(&fd, 1, milliseconds) > 0 {
+                drainWakeups()
+                wakePending.store(false, ordering: .releasing)
+            }
+        }
+    }
+}
