@@ -78,6 +78,7 @@ let package = Package(
             dependencies: [
                 "Adapters", "Simulators", "Bridge", "Topics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

@@ -4,6 +4,7 @@ import Bridge
 import Foundation
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the bridge with every enabled adapter.")
@@ -16,6 +17,9 @@ struct Run: AsyncParsableCommand {
     var logLevel: String?
 
     func run() async throws {
+        // First of all: a deploy's SIGTERM during start-up is kept and stops the bridge gracefully
+        // once it runs, instead of killing a half-started process.
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         var settings = try loadConfig(config)
         if !adapter.isEmpty {
             let unknown = adapter.filter { !GatehouseConfig.knownAdapters.contains($0) }
@@ -30,14 +34,16 @@ struct Run: AsyncParsableCommand {
         // Every adapter has read its section: the parsed file and the record of which keys were
         // read (4 MB with 10,000 locks configured) are not needed any more.
         settings.adapterSections = [:]
-        try await runBridge(settings, logger: logger, adapters: adapters)
+        try await runBridge(settings, logger: logger, adapters: adapters, signals: signals)
     }
 }
 
 /// Runs the bridge and its HTTP listener until SIGINT/SIGTERM, then shuts both down gracefully.
 func runBridge(
-    _ settings: GatehouseConfig, logger: Logger, adapters: [any GatehouseAdapter], extraServices: [any Service] = []
+    _ settings: GatehouseConfig, logger: Logger, adapters: [any GatehouseAdapter], extraServices: [any Service] = [],
+    signals: UnixSignalsSequence? = nil
 ) async throws {
+    let signals = if let signals { signals } else { await UnixSignalsSequence(trapping: .sigterm, .sigint) }
     let bridge = try GatehouseBridge(config: settings, adapters: adapters, logger: logger)
     let http = BridgeHTTPServer.application(bridge: bridge, logger: logger) { port in
         logger.info("HTTP listener on \(settings.http.listen.host):\(port) (/healthz, /metrics, the console at /)")
@@ -45,6 +51,15 @@ func runBridge(
     let group = ServiceGroup(
         configuration: .init(
             services: [.init(service: bridge)] + extraServices.map { .init(service: $0) } + [.init(service: http)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-    try await group.run()
+            logger: logger))
+    try await withThrowingDiscardingTaskGroup { tasks in
+        tasks.addTask {
+            for await signal in signals {
+                logger.info("received \(signal): stopping")
+                await group.triggerGracefulShutdown()
+            }
+        }
+        try await group.run()
+        tasks.cancelAll()
+    }
 }

@@ -82,9 +82,13 @@ public final class GatehouseBridge: Service, Sendable {
             }
             await announceToHomeAssistant()
             // Stored events are delivered once their consumers have started.
-            group.addTask { await self.context.dispatcher.runIntake() }
+            let intake = Task { await self.context.dispatcher.runIntake() }
             adaptersStarted.store(true, ordering: .releasing)
             try? await gracefulShutdown()
+            // Intake first: what arrives from now on stays in the store (the network thread keeps
+            // storing until the connection closes) and is delivered at the next start.
+            intake.cancel()
+            await intake.value
             await shutDown()
             group.cancelAll()
         }
