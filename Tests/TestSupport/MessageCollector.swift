@@ -20,13 +20,16 @@ public final class MessageCollector: Sendable {
     }
 
     /// Connects a client to the broker and subscribes to `filters`.
+    /// `persistent`: a session the broker keeps (and queues for) while the client is away, as a
+    /// field device that must not miss a command would have.
     public init(
-        port: Int, filters: [String], protocolVersion: MQTTProtocolVersion = .v5, clientID: String? = nil
+        port: Int, filters: [String], protocolVersion: MQTTProtocolVersion = .v5, clientID: String? = nil,
+        persistent: Bool = false
     ) async throws {
         client = try MQTTClient(
             options: MQTTOptions(
                 port: port, clientID: clientID ?? "test-\(UUID().uuidString.prefix(8))", protocolVersion: protocolVersion,
-                reconnectMaxDelay: .seconds(1)))
+                cleanStart: !persistent, sessionExpiry: persistent ? .seconds(300) : .zero, reconnectMaxDelay: .seconds(1)))
         let box = self.box
         let client = self.client
         let recorder = ContractRecorder.shared

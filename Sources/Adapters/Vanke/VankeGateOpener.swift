@@ -9,8 +9,11 @@ struct VankeGateOpener: Sendable {
     let gates: VankeGates
     let pusher: VankePusher
     let lot: String
+    let lifetime: Duration
 
     /// Normal: opens only for the vehicle the gate recognised last. Force: opens regardless.
+    /// While the bridge is disconnected from the broker the command cannot reach the barrier in
+    /// time: refused ("broker unavailable"), never queued to act late.
     func open(_ gate: String, mode: GateCommand.Mode, plate: String?) async throws -> GateCommand {
         if mode == .normal {
             guard let latest = await gates.latest(gate) else {
@@ -19,8 +22,12 @@ struct VankeGateOpener: Sendable {
             guard Self.samePlate(latest.plate, plate ?? "") else { throw VankeRefusal("plate mismatch") }
         }
         let command = GateCommand(mode: mode, plate: plate, requestedAt: Timestamp.rfc3339(Date(), in: context.timeZone))
+        do {
+            try context.publishCommand(context.topics.parking(lot).gate(gate).command, payload: JSONCoding.encode(command), lifetime: lifetime)
+        } catch MQTTError.notConnected {
+            throw VankeRefusal("broker unavailable: the command cannot reach gate \(gate) now")
+        }
         if let resending = await gates.opened(gate) { pusher.drop(resending) }
-        try context.publishEvent(context.topics.parking(lot).gate(gate).command, command)
         return command
     }
 

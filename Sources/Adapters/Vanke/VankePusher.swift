@@ -124,10 +124,13 @@ final class VankePusher: Sendable {
         }
     }
 
+    /// A decision the barrier acts on: a command, with the commands' lifetime, and not queued while
+    /// disconnected (`BridgeContext.publishCommand`).
     func publishDecision(_ gate: String, _ decision: GateDecision) {
         do {
-            try context.publishEvent(
-                context.topics.parking(settings.parkingLotId).gate(gate).decision, payload: decision.jsonData)
+            try context.publishCommand(
+                context.topics.parking(settings.parkingLotId).gate(gate).decision, payload: decision.jsonData,
+                lifetime: settings.commandLifetime)
         } catch {
             logger.error("cannot publish the decision for \(decision.uuid) at gate \(gate): \(error)")
         }

@@ -75,6 +75,9 @@ public struct VankeSettings: Sendable {
     public var failedPushRetention: Duration = .seconds(30 * 86_400)
     /// Pushes in flight at once (one per gate at most: a gate's pushes stay in order).
     public var pushConcurrency = 64
+    /// MQTT 5 Message Expiry of gate commands and decisions: a barrier that gets one later (the
+    /// broker held it for a slow device) never acts on it.
+    public var commandLifetime: Duration = .seconds(10)
     public var devices: [Device] = []
 
     public init() {}
@@ -101,6 +104,7 @@ public struct VankeSettings: Sendable {
         imageRetention = section.duration("imageRetention", default: imageRetention)
         failedPushRetention = section.duration("failedPushRetention", default: failedPushRetention, range: .seconds(3600)...(.seconds(3650 * 86_400)))
         pushConcurrency = section.int("pushConcurrency", default: pushConcurrency, range: 1...1024)
+        commandLifetime = section.duration("commandLifetime", default: commandLifetime, range: .seconds(1)...(.seconds(3600)))
         devices = section.sectionList("devices").map { device in
             Device(
                 deviceNo: device.requiredString("deviceNo"), kind: device.enumValue("kind", default: .other),

@@ -15,7 +15,9 @@ struct VankeSupplierEndpoints: Sendable {
     let clock: VankeTime
 
     var topics: ParkingTopics { context.topics.parking(settings.parkingLotId) }
-    var opener: VankeGateOpener { VankeGateOpener(context: context, gates: gates, pusher: pusher, lot: settings.parkingLotId) }
+    var opener: VankeGateOpener {
+        VankeGateOpener(context: context, gates: gates, pusher: pusher, lot: settings.parkingLotId, lifetime: settings.commandLifetime)
+    }
     var now: String { Timestamp.rfc3339(Date(), in: context.timeZone) }
 
     /// The three "(忽略)" queries: answered, but not served.

@@ -180,11 +180,13 @@ final class MQTTNetworkLoop: Sendable {
                 wakePending.store(false, ordering: .releasing)
             }
             if fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
-                let open = readUntilDrained(socket)
-                // Read but unacknowledged: stored all the same, so nothing depends on the broker's
-                // redelivery (a redelivered copy is recognised by its uuid).
-                _ = context.flushDurable()
-                guard open else { return accepted }
+                guard readUntilDrained(socket) else {
+                    // Read but never acknowledged (the connection is gone): stored all the same, so
+                    // nothing depends on the broker's redelivery (a redelivered copy is recognised
+                    // by its uuid).
+                    _ = context.flushDurable()
+                    return accepted
+                }
             }
             // Only after the events read are stored may their PUBACKs leave.
             guard context.flushDurable() else {

@@ -27,10 +27,20 @@ public final class RequestClient: Sendable {
     }
 
     /// Publishes `payload` to `topic` and returns the response envelope, or throws `timeout`.
+    ///
+    /// The request never acts after its requester gave up: it carries a Message Expiry of
+    /// `timeout` (the broker drops it when no server takes it in time) and an `expiresAt`, which
+    /// the serving router checks when it receives it (a request libmosquitto re-sent after a
+    /// reconnect arrives late, with the broker's expiry counted afresh). While disconnected it is
+    /// not sent at all: `upstream-unavailable`, which proves it did not run.
     public func request(_ topic: String, payload: Data, timeout: Duration) async throws(GatehouseError) -> ResponseEnvelope {
         guard context.config.mqtt.protocolVersion == .v5 else {
             throw GatehouseError(.unsupported, "requests from Gatehouse itself need MQTT 5 (Response Topic)")
         }
+        guard context.mqtt.isConnected else {
+            throw GatehouseError(.upstreamUnavailable, "the broker is unavailable: the request on \(topic) was not sent")
+        }
+        let payload = Self.expiring(payload, at: Date().addingTimeInterval(timeout.storeSeconds), in: context.timeZone)
         let correlation = withUnsafeBytes(of: UUID().uuid) { Data($0) }
         let properties = MQTTProperties(
             responseTopic: replyTopic, correlationData: correlation,
@@ -63,5 +73,14 @@ public final class RequestClient: Sendable {
         } catch {
             throw GatehouseError(.internal, "the answer on \(replyTopic) is not a response envelope")
         }
+    }
+
+    /// The request object with `"expiresAt"` added, unless it has one (or is not an object).
+    static func expiring(_ payload: Data, at deadline: Date, in zone: TimeZone) -> Data {
+        guard var object = try? JSONValue.parse(payload).objectValue, object["expiresAt"] == nil else { return payload }
+        // Whole seconds, rounded up: the server's budget is never cut short by the format.
+        let rounded = Date(timeIntervalSince1970: deadline.timeIntervalSince1970.rounded(.up))
+        object["expiresAt"] = .string(Timestamp.rfc3339(rounded, in: zone))
+        return JSONValue.object(object).jsonData()
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import Synchronization
 import Topics
 
@@ -15,6 +16,7 @@ public final class BridgeContext: Sendable {
     /// Home Assistant discovery: adapters announce their devices here.
     public let homeAssistant: HomeAssistantDiscovery
     private let adapterStates = Mutex<[String: AdapterStatus]>([:])
+    private let commandsDropped = Counter(label: "gatehouse_commands_dropped_total")
 
     init(
         topics: TopicTree, config: GatehouseConfig, store: Store, mqtt: MQTTClient, router: RequestRouter,
@@ -35,10 +37,16 @@ public final class BridgeContext: Sendable {
 
     /// Serves a request topic filter. Subscribed through the shared group when one is configured,
     /// and with Retain As Published so a retained request is recognised (and refused) when it arrives live.
+    ///
+    /// Subscribed at QoS 0: the session is persistent (events must wait at the broker while the
+    /// bridge restarts), but a request must not. A broker keeps no QoS 0 messages for an absent
+    /// client (mosquitto's `queue_qos0_messages false`), so a command published while Gatehouse is
+    /// down is never executed minutes later; its requester gets no answer and retries with the
+    /// same transaction, which the journal answers if the first one did run.
     public func serve(_ route: RequestRoute) {
         router.register(route)
         mqtt.subscribe(
-            TopicFilter.shared(group: config.mqtt.sharedGroup, route.filter.filter), qos: .atLeastOnce,
+            TopicFilter.shared(group: config.mqtt.sharedGroup, route.filter.filter), qos: .atMostOnce,
             retainAsPublished: true)
     }
 
@@ -101,6 +109,21 @@ public final class BridgeContext: Sendable {
     /// An event already in JSON, for hot paths that write their payload by hand.
     public func publishEvent(_ topic: String, payload: Data, qos: MQTTQoS = .atLeastOnce) throws {
         try mqtt.publish(topic, payload, qos: qos, retain: false)
+    }
+
+    /// Publishes a command a field device acts on (a barrier's open, a gate decision) with an MQTT 5
+    /// Message Expiry of `lifetime`, after which the broker drops it. Never queued while
+    /// disconnected: libmosquitto would send it after the reconnect, and a barrier would open
+    /// minutes after it was asked to. Then it throws `MQTTError.notConnected` (logged, counted in
+    /// `gatehouse_commands_dropped_total`).
+    public func publishCommand(_ topic: String, payload: Data, lifetime: Duration) throws {
+        guard mqtt.isConnected else {
+            commandsDropped.increment()
+            logger.warning("command on \(topic) dropped: not connected to the broker, and a late command must not act")
+            throw MQTTError.notConnected
+        }
+        let expiry = UInt32(clamping: max(1, lifetime.components.seconds))
+        try mqtt.publish(topic, payload, qos: .atLeastOnce, retain: false, properties: MQTTProperties(messageExpiry: expiry))
     }
 
     /// Shows an adapter's upstream link on `gatehouse/bridge/adapters/<name>`.

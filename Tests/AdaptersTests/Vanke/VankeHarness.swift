@@ -22,7 +22,7 @@ final class VankeHarness: Sendable {
     var parking: ParkingTopics { running.bridge.context.topics.parking(Self.lot) }
 
     static func start(
-        withHTTP: Bool = false, platform setUp: (VankePlatformSimulator) -> Void = { _ in },
+        withHTTP: Bool = false, broker: TestBroker = .shared, platform setUp: (VankePlatformSimulator) -> Void = { _ in },
         settings configure: (inout VankeSettings) -> Void = { _ in }
     ) async throws -> VankeHarness {
         let platform = VankePlatformSimulator(appId: appId, appSecret: secret, parkingLotId: lot, timeZone: zone)
@@ -54,10 +54,10 @@ final class VankeHarness: Sendable {
         configure(&settings)
         let log = CapturedLog()
         let adapter = VankeAdapter(settings: settings, logger: log.logger("gatehouse.adapter.vanke"))
-        var config = RunningBridge.testConfig(port: TestBroker.shared.port)
+        var config = RunningBridge.testConfig(port: broker.port)
         config.site.timeZone = zone
         let running = try await RunningBridge(config: config, adapters: [adapter], withHTTP: withHTTP)
-        let client = try await MessageCollector(port: TestBroker.shared.port, filters: ["\(config.mqtt.baseTopic)/#"])
+        let client = try await MessageCollector(port: broker.port, filters: ["\(config.mqtt.baseTopic)/#"])
         guard let supplierPort = await adapter.supplierPort() else { throw TestFailure("supplier endpoints did not start") }
         return VankeHarness(
             platform: platform, running: running, adapter: adapter, client: client, log: log,
