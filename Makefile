@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BENCH_ARGS ?=
 
-.PHONY: all deps build test demo bench fuzz check-config clean
+.PHONY: all deps build test demo bench chaos fuzz check-config clean
 
 all: build
 
@@ -29,6 +29,11 @@ bench: deps
 	$(SWIFT) build -c release --product gatehouse-bench
 	$(SWIFT) build -c release --product gatehouse
 	@scripts/run-bench.sh $(BENCH_ARGS)
+
+## Delivery under faults at full length: SIGKILL, SIGTERM and broker restarts under 500 crossings/s
+## (CHAOS_ARGS="[faults] [seconds]", default 20 of each over 40 s); figures in bench/results/chaos-*.json.
+chaos: deps
+	@scripts/chaos.sh $(CHAOS_ARGS)
 
 ## FIAS codec property test: 200,000 random and damaged inputs (FUZZ_ARGS="[iterations] [seed]").
 fuzz: deps

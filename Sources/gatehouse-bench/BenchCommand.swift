@@ -50,12 +50,13 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "WR locks the polling part configures (and the simulator has).") var pollLocks = 10_000
     @Option(help: "pollInterval of the polling part, seconds.") var pollInterval = 60
     @Option(help: "Seconds of the polling part's steady window (default: one poll interval).") var pollWindow: Double?
-    @Option(help: "Skip a part: throughput, roundtrip, memory, facade, polling, vanke (repeatable).") var skip: [String] = []
+    @Option(help: "Intake part: crossings in the burst.") var intakeCrossings = 40_000
+    @Option(help: "Skip a part: throughput, roundtrip, memory, facade, polling, vanke, intake (repeatable).") var skip: [String] = []
     @Option(help: "The command line to record in the report.") var command = "gatehouse-bench"
     @Option(help: "The Swift toolchain to record in the report.") var toolchain: String?
 
     func validate() throws {
-        let parts: Set = ["throughput", "roundtrip", "memory", "facade", "polling", "vanke"]
+        let parts: Set = ["throughput", "roundtrip", "memory", "facade", "polling", "vanke", "intake"]
         if let unknown = skip.first(where: { !parts.contains($0) }) { throw ValidationError("unknown part '\(unknown)'") }
         if let unknown = echo.first(where: { $0 != "plain" && $0 != "router" }) { throw ValidationError("unknown echo '\(unknown)'") }
         guard (0...2).contains(requestQos) else { throw ValidationError("--request-qos must be 0, 1 or 2") }
@@ -128,6 +129,15 @@ struct BenchCommand: AsyncParsableCommand {
                 }
             } else {
                 report.errors.append("vanke: no --gatehouse binary given")
+            }
+        }
+        if !skip.contains("intake") {
+            if let gatehouse {
+                Log.progress("durable intake: \(intakeCrossings) crossings in a burst into `gatehouse run`")
+                let bench = IntakeThroughputBench(broker: broker, workDirectory: work, gatehouse: gatehouse, crossings: intakeCrossings)
+                do { report.intake = try await bench.run() } catch { report.errors.append("intake: \(error)") }
+            } else {
+                report.errors.append("intake: no --gatehouse binary given")
             }
         }
         if !skip.contains("facade") {

@@ -18,6 +18,8 @@ struct BenchReport: Codable {
     var facade: FacadeReport?
     /// `gatehouse run` polling OZLocks WR locks.
     var polling: PollingResult?
+    /// Crossings made durable by `gatehouse run` (stored before acknowledged).
+    var intake: IntakeResult?
     /// Peak RSS (VmHWM) of this bench process: requester, echoes and the in-process bridge.
     var benchPeakRssKiB: Int?
     var targets: [TargetCheck] = []

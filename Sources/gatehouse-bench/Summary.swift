@@ -8,6 +8,8 @@ enum Targets {
     static let maximumIdleRssKiB = 30.0 * 1024
     static let minimumVankeRate = 2000.0 * 0.98
     static let maximumVankeP99Micros = 20_000.0
+    /// Issue 16: crossings stored before acknowledged, per second.
+    static let minimumIntakeRate = 2000.0
     /// Issue 3: ReadState through the OZLocks facade, p99 at 1000 req/s offered.
     static let maximumFacadeP99Micros = 5_000.0
     /// Issue 3: polling 10,000 WR locks every 60 s, the bridge's CPU (% of one core) and RSS.
@@ -28,6 +30,9 @@ enum Targets {
         }
         if let saturation = router.first(where: { $0.mode == "closed" }) {
             checks.append(TargetCheck("router saturation", value: saturation.achievedRate, atLeast: minimumSaturationRate, unit: "req/s"))
+        }
+        if let intake = report.intake {
+            checks.append(TargetCheck("durable intake (stored before PUBACK)", value: intake.storedPerSecond, atLeast: minimumIntakeRate, unit: "crossings/s"))
         }
         if let memory = report.memory {
             checks.append(TargetCheck("gatehouse run idle RSS", value: Double(memory.gatehouseIdleRssKiB), atMost: maximumIdleRssKiB, unit: "KiB"))
@@ -126,6 +131,12 @@ enum Summary {
                 "  p50 \(v.p50Us) µs, p99 \(v.p99Us) µs, p99.9 \(v.p999Us) µs, max \(v.maxUs) µs; \(process) CPU \(percent(v.gatehouseCpuPercent)) of a core, peak RSS \(mib(v.gatehousePeakRssKiB))")
             lines.append(
                 "  bench process (sender, collector, platform simulator) CPU \(percent(v.benchCpuPercent)), broker \(percent(v.brokerCpuPercent))")
+        }
+        if let i = report.intake {
+            lines.append("")
+            lines.append("Durable intake (`gatehouse run`, Vanke crossings, each stored before its PUBACK):")
+            lines.append(
+                "  \(i.stored)/\(i.crossings) stored at \(number(i.storedPerSecond))/s; the broker accepted them at \(number(i.publishedPerSecond))/s; gatehouse run CPU \(percent(i.gatehouseCpuPercent)) of a core")
         }
         if let facade = report.facade { lines += facadeLines(facade) }
         if let polling = report.polling { lines += pollingLines(polling) }

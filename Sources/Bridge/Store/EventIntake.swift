@@ -82,6 +82,11 @@ public struct EventIntake: Sendable {
         try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM intake") ?? 0 }
     }
 
+    /// Events claimed so far (each taken once), for measurements.
+    public func claimCount() async throws -> Int {
+        try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM intakeSeen") ?? 0 }
+    }
+
     /// Forgets claims older than `date`: a redelivery comes within the broker session's expiry.
     @discardableResult
     public func purgeClaims(olderThan date: Date) async throws -> Int {
