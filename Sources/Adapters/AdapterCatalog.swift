@@ -9,13 +9,41 @@ public enum AdapterCatalog {
         for name in GatehouseConfig.knownAdapters {
             guard let section = config.adapterSection(name) else { continue }
             switch name {
-            case "ozlocks": _ = OZLocksSettings(section: section)
-            case "fias": _ = FIASSettings(section: section)
+            case "ozlocks":
+                let settings = OZLocksSettings(section: section)
+                if config.enabledAdapters.contains(name) { checkOrder(settings, section, handler: config.requests.handlerTimeout) }
+            case "fias":
+                let settings = FIASSettings(section: section)
+                if config.enabledAdapters.contains(name) { checkOrder(settings, section, handler: config.requests.handlerTimeout) }
             case "ofd": _ = OFDSettings(section: section)
             case "vanke": _ = VankeSettings(section: section)
             default: continue
             }
             section.finish()
+        }
+    }
+
+    /// Timeouts in order: vendor call < `requests.handlerTimeout` < the answer budget of whoever
+    /// waits. Otherwise a requester gives up while the vendor still acts (the lock server cuts the
+    /// card after FIAS answered), and a retry cuts a second valid card.
+    static func checkOrder(_ settings: OZLocksSettings, _ section: ConfigSection, handler: Duration) {
+        if settings.timeout >= handler {
+            section.report(
+                "must be shorter than requests.handlerTimeout (\(handler)): a lock-server call still running when its handler gives up has an unknown outcome",
+                key: "timeout")
+        }
+        if let facade = settings.facade, facade.timeout <= handler {
+            section.section("facade").report(
+                "must be longer than requests.handlerTimeout (\(handler)), so the facade hears the handler's own answer",
+                key: "timeout")
+        }
+    }
+
+    static func checkOrder(_ settings: FIASSettings, _ section: ConfigSection, handler: Duration) {
+        if settings.requestWait <= handler {
+            section.report(
+                "must be longer than requests.handlerTimeout (\(handler)) + 1.5 s (the time FIAS keeps to send its answer), so the PMS hears the handler's own answer",
+                key: "answerTimeout")
         }
     }
 

@@ -89,8 +89,7 @@ struct FIASKeyDesk: Sendable {
     }
 
     private func call(_ topic: String, _ payload: [String: JSONValue], record: FIASRecord) async -> Outcome {
-        // Leave time to send the answer before the PMS gives up on us.
-        let wait = max(.seconds(1), settings.answerTimeout - .milliseconds(1500))
+        let wait = settings.requestWait
         do {
             let envelope = try await requests.request(topic, payload: JSONValue.object(payload).jsonData(), timeout: wait)
             if let error = envelope.error { return FIASAnswerText.outcome(for: error, record: record) }

@@ -28,6 +28,10 @@ public struct FIASSettings: Sendable {
 
     public init() {}
 
+    /// How long a key request waits for its MQTT answer: the rest of `answerTimeout` is kept for
+    /// sending the KA before the PMS gives up on us.
+    var requestWait: Duration { max(.seconds(1), answerTimeout - .milliseconds(1500)) }
+
     public init(section: ConfigSection) {
         _ = section.bool("enabled", default: true)
         host = section.string("host", default: host)

@@ -32,7 +32,9 @@ public struct OZLocksSettings: Sendable {
     public var url = "http://127.0.0.1:8091"
     public var apiKey = Secret("")
     public var apiKeyHeader = "X-API-Key"
-    public var timeout: Duration = .seconds(10)
+    /// One HTTP call; shorter than `requests.handlerTimeout` (checked), so the call ends, one way or
+    /// the other, before its requester is told anything.
+    public var timeout: Duration = .seconds(6)
     public var workstation = "GATEHOUSE"
     public var pollInterval: Duration = .seconds(60)
     public var pollConcurrency = 8

@@ -64,7 +64,10 @@ public struct GatehouseConfig: Sendable {
         /// How long a request stays answerable (its message expiry and journal wait).
         public var lifetime: Duration = .seconds(30)
         /// How long a handler may take before the requester gets `timeout`.
-        public var handlerTimeout: Duration = .seconds(10)
+        /// Between the vendor call it wraps (OZLocks `timeout`, 6 s) and the budget of whoever
+        /// waits for the answer (FIAS `answerTimeout` − 1.5 s, the facade's `timeout`): checked by
+        /// `AdapterCatalog.check`, so an unknown outcome is reported as one, not as "retry".
+        public var handlerTimeout: Duration = .seconds(8)
         public var maxPayloadBytes = 65_536
         /// How long answered requests are kept to answer retries by transaction.
         public var journalRetention: Duration = .seconds(24 * 3600)

@@ -135,9 +135,9 @@ final class MQTTCallbackContext: Sendable {
         durableBatch.withLock { $0.removeAll() }
     }
 
-    func didPublish(mid: Int32) {
-        let waiter: CheckedContinuation<Void, any Error>? = acks.withLock { $0.acknowledged(mid) }
-        waiter?.resume()
+    func didPublish(mid: Int32, reasonCode: Int32) {
+        let waiter: CheckedContinuation<Int32, any Error>? = acks.withLock { $0.acknowledged(mid, reason: reasonCode) }
+        waiter?.resume(returning: reasonCode)
     }
 
     // MARK: called from Swift
@@ -184,13 +184,14 @@ struct DurableStore: Sendable {
 /// Publishes whose PUBACK someone awaits. An acknowledgement can arrive before the publisher has
 /// registered its waiter; it is remembered while anyone is waiting, then forgotten.
 struct AckWaiters {
-    var waiters: [Int32: CheckedContinuation<Void, any Error>] = [:]
-    var early: Set<Int32> = []
+    var waiters: [Int32: CheckedContinuation<Int32, any Error>] = [:]
+    /// Acknowledgements that came before their waiter: message id → MQTT 5 reason code.
+    var early: [Int32: Int32] = [:]
     var expecting = 0
 
-    mutating func acknowledged(_ mid: Int32) -> CheckedContinuation<Void, any Error>? {
+    mutating func acknowledged(_ mid: Int32, reason: Int32) -> CheckedContinuation<Int32, any Error>? {
         if let waiter = waiters.removeValue(forKey: mid) { return waiter }
-        if expecting > 0 { early.insert(mid) }
+        if expecting > 0 { early[mid] = reason }
         return nil
     }
 }

@@ -33,5 +33,5 @@ func mqttOnPublish(
     _ handle: OpaquePointer?, _ userdata: UnsafeMutableRawPointer?, _ mid: Int32, _ reasonCode: Int32,
     _ properties: OpaquePointer?
 ) {
-    context(userdata)?.didPublish(mid: mid)
+    context(userdata)?.didPublish(mid: mid, reasonCode: reasonCode)
 }

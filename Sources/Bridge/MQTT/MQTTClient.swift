@@ -221,7 +221,10 @@ public final class MQTTClient: Sendable {
     /// Runs `publishing`, which queues messages and returns the id of the one to wait for (nil:
     /// none), then waits for the broker's acknowledgement of that message. Lets a burst of
     /// thousands of publishes go out in steps instead of all sitting in libmosquitto's queue.
-    public func acknowledging(timeout: Duration = .seconds(5), _ publishing: () throws -> Int32?) async throws {
+    /// Returns the MQTT 5 reason code of the PUBACK (0 success, 16 no matching subscribers; 0
+    /// with 3.1.1 and when nothing was waited for).
+    @discardableResult
+    public func acknowledging(timeout: Duration = .seconds(5), _ publishing: () throws -> Int32?) async throws -> Int32 {
         context.acks.withLock { $0.expecting += 1 }
         defer {
             context.acks.withLock { acks in
@@ -229,20 +232,20 @@ public final class MQTTClient: Sendable {
                 if acks.expecting == 0 { acks.early.removeAll() }
             }
         }
-        guard let mid = try publishing() else { return }
+        guard let mid = try publishing() else { return 0 }
         let context = self.context
         let timer = Task {
             try await Task.sleep(for: timeout)
             context.acks.withLock { $0.waiters.removeValue(forKey: mid) }?.resume(throwing: MQTTError.timeout)
         }
         defer { timer.cancel() }
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let alreadyAcknowledged = context.acks.withLock { state -> Bool in
-                if state.early.remove(mid) != nil { return true }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
+            let alreadyAcknowledged = context.acks.withLock { state -> Int32? in
+                if let reason = state.early.removeValue(forKey: mid) { return reason }
                 state.waiters[mid] = continuation
-                return false
+                return nil
             }
-            if alreadyAcknowledged { continuation.resume() }
+            if let alreadyAcknowledged { continuation.resume(returning: alreadyAcknowledged) }
         }
     }
 }

@@ -1,3 +1,4 @@
+import CMosquitto
 import Foundation
 import Logging
 import Synchronization
@@ -9,7 +10,14 @@ import Topics
 public final class RequestClient: Sendable {
     public let replyTopic: String
     private let context: BridgeContext
-    private let waiting = Mutex<[Data: CheckedContinuation<Data, any Error>]>([:])
+    private let waiting = Mutex<[Data: ReplySlot]>([:])
+
+    /// A reply awaited, or one that came before its waiter was parked.
+    private enum ReplySlot {
+        case expected
+        case parked(CheckedContinuation<Data, any Error>)
+        case arrived(Data)
+    }
 
     /// `name` distinguishes several clients in one process (e.g. `ozlocks-facade`).
     public init(context: BridgeContext, name: String) {
@@ -22,7 +30,19 @@ public final class RequestClient: Sendable {
     public func start() {
         context.subscribeOnArrival(replyTopic) { [self] message in
             guard let correlation = message.properties.correlationData else { return }
-            waiting.withLock { $0.removeValue(forKey: correlation) }?.resume(returning: message.payload)
+            let parked = waiting.withLock { slots -> CheckedContinuation<Data, any Error>? in
+                switch slots[correlation] {
+                case .expected:
+                    slots[correlation] = .arrived(message.payload)
+                    return nil
+                case .parked(let continuation):
+                    slots.removeValue(forKey: correlation)
+                    return continuation
+                case .arrived, nil:
+                    return nil
+                }
+            }
+            parked?.resume(returning: message.payload)
         }
     }
 
@@ -32,7 +52,9 @@ public final class RequestClient: Sendable {
     /// `timeout` (the broker drops it when no server takes it in time) and an `expiresAt`, which
     /// the serving router checks when it receives it (a request libmosquitto re-sent after a
     /// reconnect arrives late, with the broker's expiry counted afresh). While disconnected it is
-    /// not sent at all: `upstream-unavailable`, which proves it did not run.
+    /// not sent at all: `upstream-unavailable`, which proves it did not run. When the broker says
+    /// nobody subscribes to `topic` (PUBACK reason 16), it is `no-handler`: nothing ran either.
+    /// Any other `timeout` means the request went out and its outcome is unknown.
     public func request(_ topic: String, payload: Data, timeout: Duration) async throws(GatehouseError) -> ResponseEnvelope {
         guard context.config.mqtt.protocolVersion == .v5 else {
             throw GatehouseError(.unsupported, "requests from Gatehouse itself need MQTT 5 (Response Topic)")
@@ -45,27 +67,39 @@ public final class RequestClient: Sendable {
         let properties = MQTTProperties(
             responseTopic: replyTopic, correlationData: correlation,
             messageExpiry: UInt32(max(1, timeout.components.seconds)), contentType: "application/json")
+        waiting.withLock { $0[correlation] = .expected }
         let data: Data
         do {
             data = try await withDeadline(
                 timeout, onTimeout: { GatehouseError(.timeout, "no answer on \(topic) within \(timeout)") }
             ) { [self] in
-                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Data, any Error>) in
-                    waiting.withLock { $0[correlation] = continuation }
-                    do {
-                        try context.mqtt.publish(topic, payload, qos: .atLeastOnce, properties: properties)
-                    } catch {
-                        waiting.withLock { $0.removeValue(forKey: correlation) }?.resume(throwing: error)
+                let reason = try await context.mqtt.acknowledging(timeout: timeout) {
+                    try context.mqtt.publish(topic, payload, qos: .atLeastOnce, properties: properties)
+                }
+                if reason == Int32(MQTT_RC_NO_MATCHING_SUBSCRIBERS.rawValue) {
+                    throw GatehouseError(.noHandler, "nobody serves \(topic)")
+                }
+                return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Data, any Error>) in
+                    let arrived = waiting.withLock { slots -> Data? in
+                        if case .arrived(let data) = slots[correlation] {
+                            slots.removeValue(forKey: correlation)
+                            return data
+                        }
+                        slots[correlation] = .parked(continuation)
+                        return nil
                     }
+                    if let arrived { continuation.resume(returning: arrived) }
                 }
             }
         } catch let error as GatehouseError {
-            // The waiter stays registered after a timeout: resume it, or the abandoned wait
-            // (withDeadline's task) would stay suspended for ever.
-            waiting.withLock { $0.removeValue(forKey: correlation) }?.resume(throwing: error)
+            abandon(correlation, error)
+            throw error
+        } catch MQTTError.timeout {
+            let error = GatehouseError(.timeout, "the broker did not acknowledge the request on \(topic) within \(timeout)")
+            abandon(correlation, error)
             throw error
         } catch {
-            waiting.withLock { $0.removeValue(forKey: correlation) }?.resume(throwing: error)
+            abandon(correlation, error)
             throw GatehouseError(.internal, "cannot publish the request: \(error)")
         }
         do {
@@ -73,6 +107,13 @@ public final class RequestClient: Sendable {
         } catch {
             throw GatehouseError(.internal, "the answer on \(replyTopic) is not a response envelope")
         }
+    }
+
+    /// A wait that ended without its reply: a parked waiter is resumed (withDeadline's abandoned
+    /// task would otherwise stay suspended for ever), and a late reply finds no slot.
+    private func abandon(_ correlation: Data, _ error: any Error) {
+        let slot = waiting.withLock { $0.removeValue(forKey: correlation) }
+        if case .parked(let continuation) = slot { continuation.resume(throwing: error) }
     }
 
     /// The request object with `"expiresAt"` added, unless it has one (or is not an object).

@@ -160,10 +160,24 @@ struct ConsoleHTTPTests {
     @Test("a request nothing answers ends in a clear timeout")
     func requestTimeout() async throws {
         let h = try await ConsoleHarness(handlerTimeout: .seconds(1))
-        let answer = try await h.send(#"{"topic":"\#(h.base)/nobody/request/anything","payload":"{}"}"#)
+        // Someone subscribes (a dashboard, say) but nobody answers: the outcome is unknown.
+        let listener = try await MessageCollector(port: TestBroker.shared.port, filters: ["\(h.base)/silent/request/+"])
+        let answer = try await h.send(#"{"topic":"\#(h.base)/silent/request/anything","payload":"{}"}"#)
         #expect(answer.status == 504)
         #expect(answer.json["error"]?["code"] == "timeout")
         #expect(answer.json["error"]?["message"]?.stringValue?.contains("is anything serving this topic") == true)
+        await listener.stop()
+        await h.stop()
+    }
+
+    @Test("a request nobody subscribes to is no-handler at once (the broker's PUBACK says so: nothing ran)")
+    func requestNobodySubscribes() async throws {
+        let h = try await ConsoleHarness(handlerTimeout: .seconds(5))
+        let started = ContinuousClock.now
+        let answer = try await h.send(#"{"topic":"\#(h.base)/nobody/request/anything","payload":"{}"}"#)
+        #expect(answer.status == 502)
+        #expect(answer.json["error"]?["code"] == "no-handler")
+        #expect(ContinuousClock.now - started < .seconds(2))
         await h.stop()
     }
 }

@@ -16,7 +16,8 @@ final class FIASHarness: Sendable {
 
     static func start(
         pms options: PMSSimulator.Options = .init(), answerTimeout: Duration = .seconds(10),
-        keepAlive: Duration = .seconds(60), ozlocksTimeout: Duration = .seconds(3)
+        keepAlive: Duration = .seconds(60), ozlocksTimeout: Duration = .seconds(3),
+        watchEverything: Bool = true
     ) async throws -> FIASHarness {
         let pms = PMSSimulator(options: options)
         let pmsPort = try await pms.start()
@@ -45,7 +46,9 @@ final class FIASHarness: Sendable {
         var config = RunningBridge.testConfig(port: TestBroker.shared.port)
         config.site.timeZone = TimeZone(identifier: "Europe/Moscow")!
         let running = try await RunningBridge(config: config, adapters: [OZLocksAdapter(settings: ozlocks), fias])
-        let client = try await MessageCollector(port: TestBroker.shared.port, filters: ["\(config.mqtt.baseTopic)/#"])
+        // `watchEverything: false` leaves request topics nobody serves without any subscriber.
+        let client = try await MessageCollector(
+            port: TestBroker.shared.port, filters: watchEverything ? ["\(config.mqtt.baseTopic)/#"] : [])
         try await pms.waitUntilAlive(timeout: .seconds(10))
         return FIASHarness(pms: pms, locks: locks, running: running, fias: fias, client: client)
     }

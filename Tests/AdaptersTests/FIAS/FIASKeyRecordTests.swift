@@ -60,25 +60,41 @@ struct FIASKeyRecordTests {
         await h.stop()
     }
 
-    @Test("an encoder nobody serves → a negative AS before the PMS's timeout, never silence")
+    @Test("an encoder nobody subscribes to → RY at once (the broker said no subscriber: nothing ran)")
     func noHandler() async throws {
-        let h = try await FIASHarness.start(answerTimeout: .seconds(3))
+        let h = try await FIASHarness.start(answerTimeout: .seconds(3), watchEverything: false)
         let started = ContinuousClock.now
         let answer = try await h.pms.request(
             "KR|WS3|KC9|RN101|KTN|DT12:00|GA250904|GD250920|GNX|DA250904|TI120001|", timeout: .seconds(5))
         #expect(answer["AS"] == "RY")
+        #expect(answer["CT"] == "No answer for encoder 9, retry")
+        // The PUBACK's reason code answers it; no waiting for the budget.
+        #expect(ContinuousClock.now - started < .seconds(1))
+        await h.stop()
+    }
+
+    @Test("an encoder no server answers (some client subscribes, say a dashboard on gatehouse/#) → 'outcome unknown' before the PMS's timeout")
+    func noAnswer() async throws {
+        let h = try await FIASHarness.start(answerTimeout: .seconds(3))
+        let started = ContinuousClock.now
+        let answer = try await h.pms.request(
+            "KR|WS3|KC9|RN101|KTN|DT12:00|GA250904|GD250920|GNX|DA250904|TI120002|", timeout: .seconds(5))
+        #expect(answer["AS"] == "UR")
+        #expect(answer["CT"] == "Outcome unknown: read the card")
         #expect(ContinuousClock.now - started < .seconds(3))
         await h.stop()
     }
 
-    @Test("a slow lock system → RY before the PMS's timeout; a busy encoder → BY")
+    @Test("a slow lock system → 'outcome unknown' (UR, never RY) before the PMS's timeout; a busy encoder → BY")
     func slowAndBusy() async throws {
         let h = try await FIASHarness.start(answerTimeout: .seconds(4), ozlocksTimeout: .seconds(10))
         h.locks.setBehaviour(.slow(.seconds(6)))
         let started = ContinuousClock.now
         let slow = try await h.pms.request(
             "KR|WS3|KC1|RN101|KTN|DT12:00|GA250904|GD250920|GNX|DA250904|TI130000|", timeout: .seconds(6))
-        #expect(slow["AS"] == "RY")
+        // The card may still be cut after we gave up: "retry" would make a second valid card.
+        #expect(slow["AS"] == "UR")
+        #expect(slow["CT"] == "Outcome unknown: read the card")
         #expect(ContinuousClock.now - started < .seconds(4))
         // The encoder is still held by that request (the vendor call goes on): a burst overflows its queue.
         for i in 0..<20 {

@@ -32,7 +32,7 @@ import Testing
         #expect(config.http.apiKey == nil)
         #expect(config.homeAssistant.enabled && config.homeAssistant.prefix == "homeassistant")
         #expect(config.requests.lifetime == .seconds(30))
-        #expect(config.requests.handlerTimeout == .seconds(10))
+        #expect(config.requests.handlerTimeout == .seconds(8))
         #expect(config.requests.maxPayloadBytes == 65_536)
         #expect(config.requests.journalRetention == .seconds(86_400))
         #expect(config.health.interval == .seconds(60))

@@ -63,7 +63,7 @@ struct StaleRequestTests {
             bridge.context.serve(RequestRoute("\(base)/locks/+/request/+") { request in
                 let transaction = (try? JSONValue.parse(request.message.payload))?["transaction"]?.stringValue ?? "?"
                 runs.withLock { $0.append(transaction) }
-                return .string("opened")
+                return ["room": "101"]
             })
         }
         let first = try await RunningBridge(config: config, configure: route)
