@@ -48,14 +48,6 @@ struct DiskFullTests {
         await camera.stop()
         await platform.stop()
     }
-
-    private func until(_ what: String, timeout: Duration = .seconds(20), _ check: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while try await !check() {
-            guard ContinuousClock.now < deadline else { throw TestFailure("\(what): not within \(timeout)") }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-    }
 }
 
 /// A tmpfs of a few megabytes, and a file that takes all its free space.

@@ -93,3 +93,13 @@ public enum TestFiles {
         return url
     }
 }
+
+/// Polls `check` every 50 ms until it holds; fails loudly, naming `what`, after `timeout`. For
+/// conditions no event announces (a count in another process's store or in a simulator).
+public func until(_ what: String, timeout: Duration = .seconds(20), _ check: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while try await !check() {
+        guard ContinuousClock.now < deadline else { throw TestFailure("\(what): not within \(timeout)") }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+}
