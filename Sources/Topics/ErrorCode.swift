@@ -50,12 +50,16 @@ public struct GatehouseError: Error, Codable, Sendable, Equatable, Hashable, Cus
     public var message: String
     /// The vendor's own code and text, when the error came from a vendor.
     public var vendor: VendorError?
+    /// True on a `timeout` whose work was started and may still take effect (a vendor call under
+    /// way): the requester must check (read the card, the lock state), never blindly retry.
+    public var inDoubt: Bool?
 
     /// An error with a human-readable message and, when the vendor gave one, its own code.
-    public init(_ code: ErrorCode, _ message: String, vendor: VendorError? = nil) {
+    public init(_ code: ErrorCode, _ message: String, vendor: VendorError? = nil, inDoubt: Bool? = nil) {
         self.code = code
         self.message = message
         self.vendor = vendor
+        self.inDoubt = inDoubt
     }
 
     public var description: String { "\(code.rawValue): \(message)" }

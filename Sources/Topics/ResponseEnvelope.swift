@@ -64,6 +64,7 @@ public struct ResponseEnvelope: Codable, Sendable, Hashable {
         if let vendor = error.vendor {
             members["vendor"] = ["code": .string(vendor.code), "message": .string(vendor.message)]
         }
+        if let inDoubt = error.inDoubt { members["inDoubt"] = .bool(inDoubt) }
         return .object(members)
     }
 }

@@ -85,7 +85,7 @@ final class OFDClient: Sendable {
                 // Never the URL: it carries the token.
                 logger.warning("OFD \(path): \(Self.describe(error))")
                 if method == .POST, "\(error)".contains("eadline") || "\(error)".contains("imeout") {
-                    throw GatehouseError(.timeout, "the operator did not answer in time; the pay status will tell whether the code was applied")
+                    throw GatehouseError(.timeout, "the operator did not answer in time; the pay status will tell whether the code was applied", inDoubt: true)
                 }
                 throw GatehouseError(.upstreamUnavailable, "the operator is not reachable: \(Self.describe(error))")
             }

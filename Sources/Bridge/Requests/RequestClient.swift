@@ -71,7 +71,7 @@ public final class RequestClient: Sendable {
         let data: Data
         do {
             data = try await withDeadline(
-                timeout, onTimeout: { GatehouseError(.timeout, "no answer on \(topic) within \(timeout)") }
+                timeout, onTimeout: { GatehouseError(.timeout, "no answer on \(topic) within \(timeout)", inDoubt: true) }
             ) { [self] in
                 let reason = try await context.mqtt.acknowledging(timeout: timeout) {
                     try context.mqtt.publish(topic, payload, qos: .atLeastOnce, properties: properties)

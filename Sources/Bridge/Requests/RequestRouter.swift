@@ -225,7 +225,7 @@ public final class RequestRouter: Sendable {
             if let stored = try await journal.response(topic: request.topic, transaction: transaction) { return stored }
             try await Task.sleep(for: .milliseconds(100))
         }
-        let failure = GatehouseError(.timeout, "the same transaction is still running elsewhere")
+        let failure = GatehouseError(.timeout, "the same transaction is still running elsewhere", inDoubt: true)
         return ResponseEnvelope.failure(failure, transaction: transaction).encoded()
     }
 
@@ -243,7 +243,10 @@ public final class RequestRouter: Sendable {
             let timeout = route.timeout ?? policy.handlerTimeout
             let data = try await withDeadline(
                 timeout,
-                onTimeout: { GatehouseError(.timeout, "no answer within \(timeout)") },
+                onTimeout: {
+                    // The handler goes on (its vendor call cannot be taken back): the outcome is unknown.
+                    GatehouseError(.timeout, "no answer within \(timeout); the operation may still take effect, check before retrying", inDoubt: true)
+                },
                 {
                     // The key is held until the handler really ends, even after the caller got
                     // `timeout`: the next card must not be cut while the vendor still works on this one.

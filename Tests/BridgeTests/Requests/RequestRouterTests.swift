@@ -205,6 +205,8 @@ struct RequestRouterTests {
             try client.publish("\(base)/echo/x/request/slow", #"{"room":"1","count":1}"#)
             let response = try envelope(try await client.next(on: "\(base)/echo/x/response/slow"))
             #expect(response["error"]?.objectValue?["code"] == "timeout")
+            // The handler goes on: the requester must check, not retry blindly.
+            #expect(response["error"]?.objectValue?["inDoubt"] == true)
             #expect(ContinuousClock.now - started < .seconds(4))
         }
     }
