@@ -101,6 +101,9 @@ public struct EncoderTopics: Hashable, Sendable {
     public func request(_ op: String) -> String { "\(state)/request/\(TopicID.encode(op))" }
     /// `…/encoders/<encoder>/response/<op>`.
     public func response(_ op: String) -> String { "\(state)/response/\(TopicID.encode(op))" }
+    /// `…/encoders/<encoder>/event`: an operation's outcome that came after its requester was
+    /// answered (`late-answer`), e.g. the card the lock server cut after a timeout.
+    public var event: String { "\(state)/event" }
 }
 
 /// `<base>/ofd/…`.

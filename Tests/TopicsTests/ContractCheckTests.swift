@@ -65,7 +65,7 @@ struct ContractCheckTests {
             t.bridge.state, t.bridge.info, t.bridge.health, t.bridge.log, t.bridge.adapter("{name}"),
             t.bridge.request("health-check"), t.bridge.response("health-check"),
             lock.state, lock.availability, lock.event, lock.set, lock.response("set"),
-            encoder.state,
+            encoder.state, encoder.event,
             gate.recognition, gate.decision, gate.crossing, gate.command, gate.mode, gate.loop,
             gate.request("open"), gate.response("open"),
             parking.display("{device}"), parking.place("{place}"), device.availability, device.alarm,

@@ -26,7 +26,7 @@ extension OZLocksAdapter {
         let audit = AuditFields(
             operation: "issue-card", room: fields.room, guestId: fields.guestId.map { String($0.value) },
             encoder: encoder, workstation: fields.workstation, issuer: fields.issuer)
-        return try await audited(audit) {
+        return try await audited(audit, request: request) {
             try await self.withEncoder(encoder, operation: "issue-card", workstation: fields.workstation) {
                 let answer = try await self.client.call(
                     .issueCard,

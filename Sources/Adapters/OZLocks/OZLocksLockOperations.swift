@@ -94,7 +94,7 @@ extension OZLocksAdapter {
         let audit = AuditFields(
             operation: "issue-code", room: room, guestId: fields.guestId.map { String($0.value) }, encoder: nil,
             workstation: fields.workstation, issuer: fields.issuer)
-        return try await audited(audit) {
+        return try await audited(audit, request: request) {
             let answer = try await self.client.call(
                 .issueLockCode,
                 OZLocksWire.IssueLockCode(
@@ -114,7 +114,7 @@ extension OZLocksAdapter {
         let audit = AuditFields(
             operation: "change-code", room: room, guestId: String(fields.guestId.value), encoder: nil,
             workstation: fields.workstation, issuer: fields.issuer)
-        return try await audited(audit) {
+        return try await audited(audit, request: request) {
             let answer = try await self.client.call(
                 .changeLockCode,
                 OZLocksWire.ChangeLockCode(
@@ -140,7 +140,7 @@ extension OZLocksAdapter {
                 as: OZLocksWire.CheckOutAnswer.self)
             return CheckOutResult(room: answer.Room.value, checkOut: answer.CheckOut.flatMap(self.rfc3339(vendor:)))
         }
-        return try await audited(audit) {
+        return try await audited(audit, request: request) {
             guard let encoder = fields.encoder else { return try await call() }
             return try await self.withEncoder(encoder, operation: "check-out", workstation: fields.workstation, call)
         }

@@ -9,6 +9,15 @@ public struct RequestContext: Sendable {
     public let transaction: String?
     /// The request must not start executing after this moment.
     public let deadline: Date
+    /// When the router stops waiting for the handler and answers `timeout` (set as it starts the
+    /// handler). A handler that ends later knows its requester has been told "in doubt".
+    public internal(set) var answerBy: ContinuousClock.Instant?
+
+    /// True once the requester has stopped waiting for this handler's outcome: the router answered
+    /// `timeout` (in doubt), or the request's own deadline (`expiresAt`, Message Expiry) passed.
+    public var isAnsweredWithoutOutcome: Bool {
+        (answerBy.map { ContinuousClock.now > $0 } ?? false) || Date() > deadline
+    }
 
     public var topic: String { message.topic }
     public var payload: Data { message.payload }

@@ -231,7 +231,7 @@ public final class RequestRouter: Sendable {
 
     /// Waits for the request's turn, runs and times the handler; every outcome becomes an envelope.
     private func execute(_ admitted: Admitted, _ route: RequestRoute) async -> ResponseEnvelope {
-        let request = admitted.request
+        var request = admitted.request
         let turn = admitted.turn
         let serializer = self.serializer
         do {
@@ -241,6 +241,8 @@ public final class RequestRouter: Sendable {
                 throw Self.expired(request.deadline)
             }
             let timeout = route.timeout ?? policy.handlerTimeout
+            request.answerBy = .now + timeout
+            let handled = request
             let data = try await withDeadline(
                 timeout,
                 onTimeout: {
@@ -251,7 +253,7 @@ public final class RequestRouter: Sendable {
                     // The key is held until the handler really ends, even after the caller got
                     // `timeout`: the next card must not be cut while the vendor still works on this one.
                     defer { if let turn { serializer.release(turn) } }
-                    return try await route.handler(request)
+                    return try await route.handler(handled)
                 })
             return ResponseEnvelope.ok(data, transaction: request.transaction)
         } catch {

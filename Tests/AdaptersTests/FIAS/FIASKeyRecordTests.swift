@@ -96,6 +96,12 @@ struct FIASKeyRecordTests {
         #expect(slow["AS"] == "UR")
         #expect(slow["CT"] == "Outcome unknown: read the card")
         #expect(ContinuousClock.now - started < .seconds(4))
+        // The lock server cuts it at 6 s: its UID is published and audited, not lost.
+        let late = try JSONValue.parse(try await h.client.next(on: h.running.bridge.context.topics.encoder("1").event, timeout: .seconds(10)).payload)
+        #expect(late["type"] == "late-answer" && late["operation"] == "issue-card" && late["result"] == "ok", "\(late)")
+        let uid = try #require(late["cardUid"]?.stringValue)
+        #expect(h.locks.issuedCards.contains { $0.uid == uid }, "\(late)")
+        #expect(try await h.running.bridge.context.store.keyAudit.recent(limit: 10).contains { $0.cardUid == uid })
         // The encoder is still held by that request (the vendor call goes on): a burst overflows its queue.
         for i in 0..<20 {
             try await h.pms.send("KR|WS\(i)|KC1|RN101|KTN|DT12:00|GA250904|GD250920|GNX|DA250904|TI13\(String(format: "%02d", i))00|")
