@@ -20,7 +20,9 @@ public final class FIASAdapter: GatehouseAdapter {
         let requests = RequestClient(context: bridge, name: "fias")
         requests.start()
         let time = FIASTime(timeZone: bridge.timeZone)
-        let desk = FIASKeyDesk(context: bridge, requests: requests, settings: settings, time: time, logger: logger)
+        let desk = FIASKeyDesk(
+            context: bridge, requests: requests, settings: settings, time: time, logger: logger,
+            duplicates: DuplicateWindow(store: bridge.store, scope: "fias", window: settings.duplicateWindow))
         let name = self.name
         let link = FIASLink(
             settings: settings, time: time, logger: logger, answer: { record in await desk.answer(record) },

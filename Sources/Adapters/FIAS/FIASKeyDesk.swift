@@ -12,6 +12,8 @@ struct FIASKeyDesk: Sendable {
     let settings: FIASSettings
     let time: FIASTime
     let logger: Logger
+    /// Records without DA/TI: a repeat within `duplicateWindow` (sliding) is the same request.
+    let duplicates: DuplicateWindow
 
     func answer(_ record: FIASRecord) async -> FIASRecord? {
         switch record.type {
@@ -41,7 +43,7 @@ struct FIASKeyDesk: Sendable {
         var payload: [String: JSONValue] = [
             "room": .string(room), "checkIn": .string(Timestamp.rfc3339(checkIn, in: time.timeZone)),
             "checkOut": .string(Timestamp.rfc3339(checkOut, in: time.timeZone)), "guestName": .string(record["GN"] ?? ""),
-            "newIssue": .bool(newIssue), "workstation": .string(record["WS"] ?? ""), "transaction": .string(transaction(record)),
+            "newIssue": .bool(newIssue), "workstation": .string(record["WS"] ?? ""), "transaction": .string(await transaction(record)),
         ]
         if let zones = nonEmpty(record["KO"]) {
             // KO is positional (zone n allowed when character n is 1): passed on as the allowed zone numbers.
@@ -54,7 +56,7 @@ struct FIASKeyDesk: Sendable {
     private func keyDelete(_ record: FIASRecord) async -> FIASRecord {
         guard let room = nonEmpty(record["RN"]) else { return answer(record, .failure("UR", "Missing room number (RN)")) }
         var payload: [String: JSONValue] = [
-            "workstation": .string(record["WS"] ?? ""), "transaction": .string(transaction(record)),
+            "workstation": .string(record["WS"] ?? ""), "transaction": .string(await transaction(record)),
         ]
         if let encoder = nonEmpty(record["KC"]) { payload["encoder"] = .string(encoder) }
         let outcome = await call(context.topics.lock(room).request("check-out"), payload, record: record)
@@ -112,25 +114,14 @@ struct FIASKeyDesk: Sendable {
     /// The same record repeated by the PMS maps to the same transaction, so the router answers it
     /// from the journal instead of cutting a second card. DA/TI tell a repeat from a new request for
     /// another identical card (KT D); without them, a repeat within `duplicateWindow` is the same.
-    private func transaction(_ record: FIASRecord) -> String {
+    private func transaction(_ record: FIASRecord) async -> String {
         var identity = ["KR", "KD", "KM"].contains(record.type) ? [record.type] : []
         identity += ["KC", "WS", "RN", "GN", "GA", "GD", "DT", "KT", "KO"].map { record[$0] ?? "" }
         if let date = nonEmpty(record["DA"]), let clock = nonEmpty(record["TI"]) {
             identity += [date, clock]
-        } else {
-            let window = max(1, settings.duplicateWindow.timeInterval)
-            identity.append("w\(Int(Date().timeIntervalSince1970 / window))")
+            return "fias-" + DuplicateWindow.fnv1a(identity.joined(separator: "|"))
         }
-        return "fias-" + Self.fnv1a(identity.joined(separator: "|"))
-    }
-
-    private static func fnv1a(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return String(hash, radix: 16)
+        return await duplicates.transaction(for: identity.joined(separator: "|"), prefix: "fias")
     }
 
     private func nonEmpty(_ value: String?) -> String? {

@@ -56,7 +56,7 @@ public struct FIASSettings: Sendable {
         version = section.string("version", default: version)
         interfaceType = section.string("interfaceType", default: interfaceType)
         keyModify = section.bool("keyModify", default: keyModify)
-        duplicateWindow = section.duration("duplicateWindow", default: duplicateWindow)
+        duplicateWindow = section.duration("duplicateWindow", default: duplicateWindow, range: .zero...(.seconds(86_400)))
         defaultCheckOutTime = section.string("defaultCheckOutTime", default: defaultCheckOutTime)
     }
 }

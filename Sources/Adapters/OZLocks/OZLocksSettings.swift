@@ -21,6 +21,9 @@ public struct OZLocksSettings: Sendable {
         public var apiKeys: [Secret]
         /// How long the facade waits for the MQTT answer.
         public var timeout: Duration
+        /// An identical change (IssueCard, IssueLockCode, CheckOut, …) POSTed again within this
+        /// window (sliding) is answered from the journal, not run again.
+        public var duplicateWindow: Duration = .seconds(60)
 
         public init(listen: ConfigHostPort, apiKeys: [Secret], timeout: Duration = .seconds(15)) {
             self.listen = listen
@@ -72,6 +75,8 @@ public struct OZLocksSettings: Sendable {
             facade = Facade(
                 listen: facadeSection.hostPort("listen", default: ConfigHostPort(host: "127.0.0.1", port: 8092)),
                 apiKeys: keys, timeout: facadeSection.duration("timeout", default: .seconds(15)))
+            facade?.duplicateWindow = facadeSection.duration(
+                "duplicateWindow", default: .seconds(60), range: .zero...(.seconds(86_400)))
         }
     }
 

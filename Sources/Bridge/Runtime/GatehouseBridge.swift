@@ -194,6 +194,7 @@ public final class GatehouseBridge: Service, Sendable {
             // A redelivery comes within the session's expiry; claims are kept twice as long (a day at least).
             let keep = max(context.config.mqtt.sessionExpiry * 2, .seconds(86_400))
             try await context.store.intake.purgeClaims(olderThan: Date().addingTimeInterval(-keep.storeSeconds))
+            try await DuplicateWindow.purge(context.store)
         } catch {
             logger.error("journal purge failed: \(error)")
         }

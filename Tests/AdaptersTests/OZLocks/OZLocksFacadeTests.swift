@@ -117,4 +117,29 @@ struct OZLocksFacadeTests {
         #expect(e7?["ECode"] == "400")
         await h.stop()
     }
+
+    @Test("a slow lock server: the IssueCard POST gets 500 ECode 11 'outcome unknown', and the PMS's identical retry gets the card cut meanwhile, not a second one")
+    func inDoubtThenRetry() async throws {
+        // The facade waits 1 s; the lock server cuts the card after 1.5 s.
+        let h = try await OZLocksHarness.start(facade: true, timeout: .seconds(3), facadeTimeout: .seconds(1))
+        let port = try #require(await h.adapter.facadePort())
+        h.simulator.setBehaviour(.slow(.milliseconds(1500)))
+        let body = #"{"Room":"101","CheckIn":"04.09.2025 15:21","CheckOut":"05.09.2025 14:00","GuestName":"Петров","NewIssue":true,"EncoderID":"001","WorkstationID":"ADMIN01"}"#
+        let (status, answer) = try await call(port, "POST", "IssueCard", body)
+        #expect(status == 500, "\(String(describing: answer))")
+        #expect(answer?["ECode"] == "11")
+        #expect(answer?["EMessage"]?.stringValue?.hasPrefix("outcome unknown") == true, "\(String(describing: answer))")
+        try await until("the lock server cut the card") { h.simulator.issuedCards.count == 1 }
+        h.simulator.setBehaviour(.normal)
+        // The clerk tries again: the same POST is answered from the journal.
+        let (again, card) = try await call(port, "POST", "IssueCard", body)
+        #expect(again == 200, "\(String(describing: card))")
+        #expect(card?["Number"] == .string(h.simulator.issuedCards.first?.uid ?? "?"))
+        #expect(h.simulator.issuedCards.count == 1, "the retry cut a second card")
+        // A different request is a new one.
+        let (other, _) = try await call(port, "POST", "IssueCard", body.replacingOccurrences(of: "Петров", with: "Сидоров"))
+        #expect(other == 200)
+        #expect(h.simulator.issuedCards.count == 2)
+        await h.stop()
+    }
 }

@@ -15,7 +15,9 @@ final class OZLocksHarness: Sendable {
     var topics: TopicTree { running.bridge.context.topics }
     static let apiKey = "sim-key-\(UUID().uuidString.prefix(6))"
 
-    static func start(facade: Bool = false, timeout: Duration = .seconds(2)) async throws -> OZLocksHarness {
+    static func start(
+        facade: Bool = false, timeout: Duration = .seconds(2), facadeTimeout: Duration = .seconds(5)
+    ) async throws -> OZLocksHarness {
         let simulator = OZLocksSimulator(
             apiKey: apiKey,
             rooms: [.init("101", series: .wr), .init("102", series: .h), .init("103", series: .wr)],
@@ -34,7 +36,7 @@ final class OZLocksHarness: Sendable {
         settings.encoders = ["001", "002"]
         if facade {
             settings.facade = .init(
-                listen: ConfigHostPort(host: "127.0.0.1", port: 0), apiKeys: [Secret("facade-key")], timeout: .seconds(5))
+                listen: ConfigHostPort(host: "127.0.0.1", port: 0), apiKeys: [Secret("facade-key")], timeout: facadeTimeout)
         }
         let adapter = OZLocksAdapter(settings: settings)
         var config = RunningBridge.testConfig(port: TestBroker.shared.port)

@@ -8,7 +8,15 @@ struct FacadeError: Error, Sendable {
     var message: String
 
     /// Codes the vendor defines (1, 2, 10) are kept; the rest are Gatehouse's, listed in docs/adapters/ozlocks.md.
-    init(_ error: GatehouseError) {
+    /// A change whose outcome is unknown (`timeout`: the lock server may still cut the card) is
+    /// 500 ECode 11, never the vendor's 400 "server not available", which a PMS retries.
+    init(_ error: GatehouseError, change: Bool = false) {
+        if change && error.code == .timeout {
+            self.init(
+                status: 500, code: "11",
+                message: "outcome unknown: the lock system may still complete this; read the card or the lock before trying again (\(error.message))")
+            return
+        }
         if let vendor = error.vendor {
             self.init(status: 500, code: vendor.code, message: vendor.message)
             return

@@ -14,6 +14,8 @@ final class OZLocksFacade: Sendable {
     private let apiKeyHeader: String
     private let context: BridgeContext
     private let requests: RequestClient
+    /// An identical change POSTed again within `duplicateWindow` gets the first one's transaction.
+    private let duplicates: DuplicateWindow
     private let translation: FacadeTranslation
     private let logger: Logger
     private let boundPort = Mutex<Int?>(nil)
@@ -25,6 +27,7 @@ final class OZLocksFacade: Sendable {
         self.context = context
         self.logger = logger
         requests = RequestClient(context: context, name: "ozlocks-facade")
+        duplicates = DuplicateWindow(store: context.store, scope: "ozlocks-facade", window: settings.duplicateWindow)
         translation = FacadeTranslation(
             topics: context.topics, dates: OZLocksDate(timeZone: context.timeZone), timeZone: context.timeZone)
     }
@@ -72,17 +75,20 @@ final class OZLocksFacade: Sendable {
             let call = try translation.translate(operation, LenientJSON.repair(body))
             var payload = call.payload
             if !operation.isGet {
-                // Changes carry a transaction, so a redelivered MQTT request cannot cut a second card.
-                payload["transaction"] = .string("ozlocks-facade-\(UUID().uuidString)")
+                // Changes carry a transaction, so neither a redelivered MQTT request nor the PMS
+                // POSTing the same change again (after a timeout) cuts a second card: an identical
+                // one within the window is answered from the journal.
+                let identity = operation.rawValue + "\u{0}" + call.topic + "\u{0}" + JSONValue.object(payload).jsonString
+                payload["transaction"] = .string(await duplicates.transaction(for: identity, prefix: "ozlocks-facade"))
             }
             let envelope: ResponseEnvelope
             do {
                 envelope = try await requests.request(
                     call.topic, payload: JSONValue.object(payload).jsonData(), timeout: settings.timeout)
             } catch {
-                throw FacadeError(error)
+                throw FacadeError(error, change: !operation.isGet)
             }
-            if let error = envelope.error { throw FacadeError(error) }
+            if let error = envelope.error { throw FacadeError(error, change: !operation.isGet) }
             let answer = JSONValue.object(call.answer(envelope.data))
             return Response(
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
