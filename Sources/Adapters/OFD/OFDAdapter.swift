@@ -92,6 +92,12 @@ public final class OFDAdapter: GatehouseAdapter {
                 throw GatehouseError.invalidRequest(field: "activationCode", problem: "must not be empty")
             }
             try OFDValidation.email(fields.email)
+            // A pay in doubt is followed, never sent again: a second one for the register waits.
+            if let pending = await registers.inDoubt(rnm: fields.rnm) {
+                throw GatehouseError(
+                    .busy,
+                    "register \(fields.rnm) has an apply-code in doubt (code …\(pending.code.suffix(4)), sent \(Timestamp.rfc3339(pending.appliedAt, in: bridge.timeZone))); its pay status is followed until Payed or Cancelled")
+            }
             let answer: OFDWire.PayAnswer
             do {
                 answer = try await client.pay(

@@ -84,8 +84,12 @@ final class OFDClient: Sendable {
                 }
                 // Never the URL: it carries the token.
                 logger.warning("OFD \(path): \(Self.describe(error))")
-                if method == .POST, "\(error)".contains("eadline") || "\(error)".contains("imeout") {
-                    throw GatehouseError(.timeout, "the operator did not answer in time; the pay status will tell whether the code was applied", inDoubt: true)
+                // A POST that may have reached the operator (no answer, a reset) has an unknown
+                // outcome: never "unavailable", which a requester would simply send again.
+                if method == .POST, !Self.neverSent(error) {
+                    throw GatehouseError(
+                        .timeout, "the operator did not answer (\(Self.describe(error))); the pay status will tell whether the code was applied",
+                        inDoubt: true)
                 }
                 throw GatehouseError(.upstreamUnavailable, "the operator is not reachable: \(Self.describe(error))")
             }
@@ -103,6 +107,11 @@ final class OFDClient: Sendable {
                     throw GatehouseError(.unauthorized, "the operator refused the AuthToken (HTTP \(status))")
                 }
                 rejected = token  // renew once
+            case 500...599 where method == .POST:
+                // The operator may have applied the code before failing: in doubt, followed, not re-sent.
+                throw GatehouseError(
+                    .timeout, "the operator answered HTTP \(status) to \(path); the pay status will tell whether the code was applied",
+                    inDoubt: true)
             case 429, 500...599:
                 guard attempt < retries else {
                     throw GatehouseError(.upstreamUnavailable, "the operator answered HTTP \(status) to \(path)")
@@ -153,4 +162,13 @@ final class OFDClient: Sendable {
 
 extension String {
     var nonEmpty: String? { isEmpty ? nil : self }
+}
+
+extension OFDClient {
+    /// The connection was never made (refused, no route, connect timeout): nothing reached the
+    /// operator. Anything else after sending began may have.
+    static func neverSent(_ error: any Error) -> Bool {
+        let text = "\(error)".lowercased()
+        return ["refused", "connecttimeout", "connect timeout", "no route", "unreachable", "dns"].contains { text.contains($0) }
+    }
 }

@@ -135,6 +135,12 @@ final class OFDRegisters: Sendable {
         }
     }
 
+    /// The register's activation whose outcome is unknown (a pay without an answer, status
+    /// `Undefined`) and still followed, if any.
+    func inDoubt(rnm: String) -> Activation? {
+        activations.withLock { $0[rnm] }.flatMap { !$0.done && $0.status == "Undefined" ? $0 : nil }
+    }
+
     /// Starts following a code just applied on a register.
     func follow(inn: String, rnm: String, code: String, status: String) async {
         let final = status == "Payed" || status == "Cancelled"

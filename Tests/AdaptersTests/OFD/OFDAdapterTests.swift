@@ -84,6 +84,29 @@ struct OFDAdapterTests {
         await h.stop()
     }
 
+    @Test("apply-code answered 502: in doubt (timeout, inDoubt), followed, never re-sent; a second apply-code for that register is busy, naming the pending one")
+    func applyCodeInDoubt() async throws {
+        let rnm = OFDHarness.rnm(4)
+        let h = try await OFDHarness.start { sim in
+            sim.addRegister(inn: OFDHarness.inn, .init(rnm: rnm))
+            sim.addActivationCode("DOUBT123")
+            sim.addActivationCode("OTHER456")
+        }
+        h.operator_.setFault(.serverError(status: 502), for: .pay)
+        let first = try await h.request(
+            "apply-code", #"{"inn":"0182021620","rnm":"\#(rnm)","activationCode":"DOUBT123","email":"a@b.ru"}"#)
+        #expect(first["error"]?["code"] == "timeout", "\(first)")
+        #expect(first["error"]?["inDoubt"] == true, "\(first)")
+        #expect(h.operator_.calls(.pay) == 1, "an in-doubt pay was sent again")
+        h.operator_.setFault(.none, for: .pay)
+        let second = try await h.request(
+            "apply-code", #"{"inn":"0182021620","rnm":"\#(rnm)","activationCode":"OTHER456","email":"a@b.ru"}"#)
+        #expect(second["error"]?["code"] == "busy", "\(second)")
+        #expect(second["error"]?["message"]?.stringValue?.contains("…T123") == true, "\(second)")
+        #expect(h.operator_.calls(.pay) == 1, "a second pay went out while the first is in doubt")
+        await h.stop()
+    }
+
     @Test(
         "validation errors name the field",
         arguments: [
