@@ -144,7 +144,7 @@ final class VankePusher: Sendable {
         let batch = pending.withLock { current in defer { current = Pending() }; return current }
         let free = leasing ? settings.pushConcurrency - inFlight.withLock { $0 } : 0
         guard !batch.isEmpty || free > 0 else { return [] }
-        let leaseFor = settings.timeout * 2 + .seconds(5)
+        let leaseFor = Self.leaseFor
         let outbox = context.store.outbox
         let store = context.store
         let settings = settings
@@ -213,6 +213,12 @@ final class VankePusher: Sendable {
             return []
         }
     }
+
+    /// How long a leased entry stays ours: for as long as this process lives. Its lease ends with
+    /// its outcome (every push is bounded by `timeout`), and a previous process's leases are taken
+    /// over at start (`takeOver`), so nothing needs a lease to expire by the wall clock, and a
+    /// clock step (NTP, a wrong RTC) can never hand a push in flight out a second time.
+    static let leaseFor = Duration.seconds(100 * 365 * 86_400)
 
     private func record(_ outcome: Outcome) {
         pending.withLock { $0.outcomes.append(outcome) }

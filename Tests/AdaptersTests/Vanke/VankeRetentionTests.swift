@@ -51,3 +51,18 @@ struct VankeRetentionTests {
         #expect(VankeSettings().failedPushRetention == .seconds(30 * 86_400))
     }
 }
+
+@Suite("Vanke: a wall-clock step")
+struct VankeClockStepTests {
+    @Test("a push in flight is not handed out again when the wall clock jumps a day ahead")
+    func leaseOutlivesAClockStep() async throws {
+        let store = try Store.temporary()
+        let id = try await store.outbox.enqueue(stream: "vanke.gate", key: "G1", payload: Data("{}".utf8))
+        let now = Date()
+        let first = try await store.outbox.lease(stream: "vanke.gate", limit: 10, leaseFor: VankePusher.leaseFor, now: now)
+        #expect(first.map(\.id) == [id])
+        let afterStep = try await store.outbox.lease(
+            stream: "vanke.gate", limit: 10, leaseFor: VankePusher.leaseFor, now: now.addingTimeInterval(86_400))
+        #expect(afterStep.isEmpty, "the clock step released a push still in flight")
+    }
+}
