@@ -19,9 +19,8 @@ struct CrossingLoad {
         case brokerRestart = "broker-restart"
     }
 
-    /// What one run showed, written to `GATEHOUSE_CHAOS_RESULTS` (one JSON object a line) for
-    /// `make chaos`'s summary.
-    struct Figures: Codable, Sendable {
+    /// What one run showed, written to `GATEHOUSE_CHAOS_RESULTS` for `make chaos`'s summary.
+    struct Figures: Sendable {
         var fault: String
         var faults: Int
         var rate: Int
@@ -163,14 +162,10 @@ struct CrossingLoad {
     }
 
     private static func record(_ figures: Figures) {
-        guard let path = ProcessInfo.processInfo.environment["GATEHOUSE_CHAOS_RESULTS"],
-            let line = try? JSONEncoder().encode(figures)
-        else { return }
-        let url = URL(fileURLWithPath: path)
-        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
-        guard let handle = try? FileHandle(forWritingTo: url) else { return }
-        defer { try? handle.close() }
-        _ = try? handle.seekToEnd()
-        try? handle.write(contentsOf: line + Data("\n".utf8))
+        ChaosFigures.record([
+            "fault": figures.fault, "faults": figures.faults, "rate": figures.rate, "published": figures.published,
+            "pushed": figures.pushed, "failed": figures.failed, "lost": figures.lost, "duplicated": figures.duplicated,
+            "inDoubt": figures.inDoubt, "recoverySeconds": figures.recoverySeconds,
+        ])
     }
 }

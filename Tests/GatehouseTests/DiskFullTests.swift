@@ -42,6 +42,10 @@ struct DiskFullTests {
         try await until("every crossing pushed after space returned", timeout: .seconds(60)) { Set(platform.crossings.compactMap(\.uuid)).count == 300 }
         let received = platform.crossings.compactMap(\.uuid)
         #expect(received.count == Set(received).count, "a crossing was pushed twice")
+        ChaosFigures.record([
+            "fault": "disk-full", "published": 300, "pushed": Set(received).count, "lost": 300 - Set(received).count,
+            "duplicated": received.count - Set(received).count,
+        ])
         #expect(gatehouse.isRunning)
         gatehouse.signal(SIGTERM)
         _ = try await gatehouse.waitForExit(timeout: .seconds(30))

@@ -102,6 +102,11 @@ struct FIASKeyRecordTests {
         let uid = try #require(late["cardUid"]?.stringValue)
         #expect(h.locks.issuedCards.contains { $0.uid == uid }, "\(late)")
         #expect(try await h.running.bridge.context.store.keyAudit.recent(limit: 10).contains { $0.cardUid == uid })
+        ChaosFigures.record([
+            "fault": "fias-lock-server-slow", "cardsCut": h.locks.issuedCards.count,
+            "cutTwice": h.locks.issuedCards.count - Set(h.locks.issuedCards.map(\.room)).count,
+            "inDoubt": slow["AS"] == "UR" ? 1 : 0, "toldRetry": slow["AS"] == "RY" ? 1 : 0, "lateCardFound": 1,
+        ])
         // The encoder is still held by that request (the vendor call goes on): a burst overflows its queue.
         for i in 0..<20 {
             try await h.pms.send("KR|WS\(i)|KC1|RN101|KTN|DT12:00|GA250904|GD250920|GNX|DA250904|TI13\(String(format: "%02d", i))00|")

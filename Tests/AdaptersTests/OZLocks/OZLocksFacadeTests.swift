@@ -136,6 +136,10 @@ struct OZLocksFacadeTests {
         #expect(again == 200, "\(String(describing: card))")
         #expect(card?["Number"] == .string(h.simulator.issuedCards.first?.uid ?? "?"))
         #expect(h.simulator.issuedCards.count == 1, "the retry cut a second card")
+        ChaosFigures.record([
+            "fault": "facade-lock-server-slow", "cardsCut": h.simulator.issuedCards.count,
+            "cutTwice": h.simulator.issuedCards.count - 1, "inDoubt": answer?["ECode"] == "11" ? 1 : 0,
+        ])
         // A different request is a new one.
         let (other, _) = try await call(port, "POST", "IssueCard", body.replacingOccurrences(of: "Петров", with: "Сидоров"))
         #expect(other == 200)

@@ -50,6 +50,10 @@ struct VankeStaleCommandTests {
         #expect(try await h.call("receiveOpenGate", ["deviceNo": "CAM-01", "openMode": "3", "plateNumber": "粤B77777"])["respCode"] == "0")
         let first = try JSONValue.parse(try await barrier.next(on: gate.command).payload)
         #expect(first["plate"] == "粤B77777", "a command refused while disconnected reached the barrier: \(first)")
+        ChaosFigures.record([
+            "fault": "broker-down-during-receiveOpenGate", "refused": answer["respCode"] == "1" ? 1 : 0,
+            "staleCommandsDelivered": first["plate"] == "粤B77777" ? 0 : 1,
+        ])
         await barrier.stop()
         await h.stop()
     }
