@@ -50,6 +50,15 @@ final class OZLocksClient: Sendable {
             data = Data(buffer: try await response.body.collect(upTo: 4 << 20))
         } catch {
             logger.warning("OZLocks \(operation.rawValue) failed: \(Self.describe(error))")
+            // A change that may have reached the server (no answer in time, a dropped connection)
+            // may have been done: a card may be cut. "Unavailable" would make a PMS retry and cut
+            // a second one, so it is an unknown outcome. Only a connection never made is not.
+            if !operation.isGet && !Self.neverSent(error) {
+                throw GatehouseError(
+                    .timeout,
+                    "the OZLocks server did not answer \(operation.rawValue) (\(Self.describe(error))): it may have done it; read the card or the lock before trying again",
+                    inDoubt: true)
+            }
             throw GatehouseError(
                 .upstreamUnavailable, "the OZLocks server did not answer \(operation.rawValue): \(Self.describe(error))")
         }
@@ -64,6 +73,21 @@ final class OZLocksClient: Sendable {
             logger.warning("OZLocks \(operation.rawValue): unreadable answer: \(error)")
             throw GatehouseError(.upstreamUnavailable, "the OZLocks server sent an unreadable \(operation.rawValue) answer")
         }
+    }
+
+    /// The request never left: the connection was refused or not made in time, or the client was
+    /// shut down. Anything else may have reached the server.
+    static func neverSent(_ error: any Error) -> Bool {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .connectTimeout, .alreadyShutdown, .invalidURL, .emptyHost, .emptyScheme:
+                return true
+            default:
+                break
+            }
+        }
+        let text = "\(error)".lowercased()
+        return text.contains("refused") || text.contains("connecttimeout") || text.contains("no route") || text.contains("unreachable")
     }
 
     /// A short, secret-free description of a transport error.

@@ -6,7 +6,8 @@ import Hummingbird
 /// - `POST /_sim/state` `{"room":"101","lowBattery":true,"online":false,"opened":true}` (any subset)
 /// - `GET  /_sim/state` → rooms (series, online, opened, lowBattery, guests) and what lies on each encoder
 /// - `POST /_sim/card` `{"encoder":"001","present":true}` or `{"encoder":"001","dataCard":"102"}`
-/// - `POST /_sim/behaviour` `{"mode":"normal"|"slow"|"badRequest"|"error","delayMs":2000,"code":"9","message":"…"}`
+/// - `POST /_sim/behaviour` `{"mode":"normal"|"slow"|"badRequest"|"error"|"doThenDrop","delayMs":2000,"code":"9","message":"…","times":3}`
+///   (`times`: only the next N requests, then normal again; `doThenDrop`: does it, then drops the connection)
 /// - `POST /_sim/log` `{"room","type","typeName","holderID","holderName"}` (recorded now)
 /// - `GET  /_sim/calls` → `{"IssueCard":3,…}`
 /// - `GET  /_sim/cards` → the guest cards issued so far
@@ -70,20 +71,28 @@ struct OZControlEndpoints {
     }
 
     private func setBehaviour(_ body: OZJSON) throws {
+        let behaviour: OZLocksSimulator.Behaviour
         switch try string(body, "mode") {
-        case "normal": simulator.setBehaviour(.normal)
-        case "badRequest": simulator.setBehaviour(.badRequest)
+        case "normal": behaviour = .normal
+        case "badRequest": behaviour = .badRequest
+        case "doThenDrop": behaviour = .doThenDrop
         case "slow":
             guard case .int(let milliseconds)? = body["delayMs"], milliseconds >= 0 else {
                 throw Refusal(status: .badRequest, message: "slow needs delayMs (non-negative integer)")
             }
-            simulator.setBehaviour(.slow(.milliseconds(milliseconds)))
+            behaviour = .slow(.milliseconds(milliseconds))
         case "error":
             let code = (try? string(body, "code")) ?? "9"
             let message = (try? string(body, "message")) ?? "Внутренняя ошибка"
-            simulator.setBehaviour(.error(code: code, message: message))
+            behaviour = .error(code: code, message: message)
         case let mode:
             throw Refusal(status: .badRequest, message: "unknown mode \(mode)")
+        }
+        // "times": the fault lasts this many requests, then the server answers normally again.
+        if case .int(let times)? = body["times"] {
+            simulator.setBehaviour(behaviour, times: times)
+        } else {
+            simulator.setBehaviour(behaviour)
         }
     }
 

@@ -49,7 +49,20 @@ public final class OZLocksSimulator: Sendable {
     public var port: Int? { server.port }
 
     /// How the next API requests are answered.
-    public func setBehaviour(_ b: Behaviour) { state.withLock { $0.behaviour = b } }
+    public func setBehaviour(_ b: Behaviour) {
+        state.withLock {
+            $0.behaviour = b
+            $0.behaviourLeft = nil
+        }
+    }
+
+    /// `b` for the next `times` authorised requests, then normal again (a count-limited fault).
+    public func setBehaviour(_ b: Behaviour, times: Int) {
+        state.withLock {
+            $0.behaviour = times > 0 ? b : .normal
+            $0.behaviourLeft = times > 0 ? times : nil
+        }
+    }
 
     /// Answers with a comma after each object's last member, as the spec's examples are written.
     public func setTrailingCommas(_ on: Bool) { state.withLock { $0.trailingCommas = on } }

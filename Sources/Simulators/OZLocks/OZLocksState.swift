@@ -38,6 +38,8 @@ struct OZLocksState {
     var uids: Set<String> = []
     var calls: [String: Int] = [:]
     var behaviour: OZLocksSimulator.Behaviour = .normal
+    /// Requests left before `behaviour` returns to normal; nil: until changed.
+    var behaviourLeft: Int?
     var trailingCommas = false
 
     init(rooms: [OZLocksSimulator.Room], encoders: [String], dates: OZDateFormat) {

@@ -23,10 +23,15 @@ struct OZResponder: HTTPResponder {
         let body = try await request.body.collect(upTo: 1 << 20)
         let behaviour = simulator.state.withLock { state in
             state.calls[operation.rawValue, default: 0] += 1
-            return state.behaviour
+            let current = state.behaviour
+            if let left = state.behaviourLeft {
+                state.behaviourLeft = left > 1 ? left - 1 : nil
+                if left <= 1 { state.behaviour = .normal }
+            }
+            return current
         }
         switch behaviour {
-        case .normal: break
+        case .normal, .doThenDrop: break
         case .slow(let delay): try await Task.sleep(for: delay)
         case .badRequest: return Self.text(.badRequest, "Сервер не доступен")
         case .error(let code, let message): return Self.json(.internalServerError, OZFault(code: code, message: message).json)
@@ -40,6 +45,12 @@ struct OZResponder: HTTPResponder {
             } catch {
                 return (.failure(error), state.trailingCommas)
             }
+        }
+        if behaviour == .doThenDrop {
+            // The head goes out, then the body fails: the server closes the connection mid-answer.
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: ResponseBody { _ in throw SimulatedDrop() })
         }
         switch outcome {
         case .success(let answer): return Self.json(.ok, answer, trailingCommas: trailingCommas)
@@ -71,3 +82,6 @@ struct OZResponder: HTTPResponder {
             body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }
+
+/// Ends a response mid-way (`Behaviour.doThenDrop`).
+struct SimulatedDrop: Error {}

@@ -116,6 +116,28 @@ struct FIASKeyRecordTests {
         await h.stop()
     }
 
+    @Test("the lock-server call times out (inside the FIAS budget), or the server cuts the card and drops the connection → 'outcome unknown' (UR), never RY; the clerk's read finds the card")
+    func lockServerCallInDoubt() async throws {
+        // The OZLocks call gives up at 1 s, well inside FIAS's 4.5 s: the handler itself answers.
+        let h = try await FIASHarness.start(answerTimeout: .seconds(6), ozlocksTimeout: .seconds(1))
+        h.locks.setBehaviour(.slow(.seconds(2)), times: 1)
+        let slow = try await h.pms.request(
+            "KR|WS3|KC1|RN101|KTN|DT12:00|GA250904|GD250920|GNX|DA250904|TI150000|", timeout: .seconds(8))
+        #expect(slow["AS"] == "UR", "\(slow)")
+        #expect(slow["CT"] == "Outcome unknown: read the card")
+        h.locks.setBehaviour(.doThenDrop, times: 1)
+        let dropped = try await h.pms.request(
+            "KR|WS3|KC1|RN101|KTN|DT12:00|GA250904|GD250920|GNX|DA250904|TI150100|", timeout: .seconds(8))
+        #expect(dropped["AS"] == "UR", "\(dropped)")
+        #expect(dropped["CT"] == "Outcome unknown: read the card")
+        try await until("the slow call's card cut") { h.locks.issuedCards.count == 2 }
+        // The count-limited faults are over: the clerk reads the card on the encoder.
+        let read = try await h.pms.request("KZ|WS3|KC1|", answerType: "KZ", timeout: .seconds(8))
+        #expect(read["AS"] == "OK", "\(read)")
+        #expect(read["RN"] == "101")
+        await h.stop()
+    }
+
     @Test("a KR repeated by the PMS after a hiccup is not encoded twice; a new KT D is")
     func duplicateKR() async throws {
         let h = try await FIASHarness.start()
