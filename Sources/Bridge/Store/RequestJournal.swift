@@ -40,23 +40,37 @@ public struct RequestJournal: Sendable {
         let claimCutoff = nowSeconds - claimTimeout.storeSeconds
         return try await pool.write { db in
             let row = try Row.fetchOne(
-                db, sql: "SELECT response, at FROM requestJournal WHERE topic = ? AND txn = ?",
+                db, sql: "SELECT response, at, claimBoot, claimUptime FROM requestJournal WHERE topic = ? AND txn = ?",
                 arguments: [topic, transaction]
             )
             if let row {
                 let at: Double = row["at"]
                 if let response: Data = row["response"] {
                     if at > answerCutoff { return .completed(response) }
-                } else if at > claimCutoff {
+                } else if Self.claimIsLive(row, wallCutoff: claimCutoff, timeout: claimTimeout) {
                     return .inProgress
                 }
             }
             try db.execute(
-                sql: "INSERT OR REPLACE INTO requestJournal (topic, txn, response, at) VALUES (?, ?, NULL, ?)",
-                arguments: [topic, transaction, nowSeconds]
+                sql: """
+                    INSERT OR REPLACE INTO requestJournal (topic, txn, response, at, claimBoot, claimUptime)
+                    VALUES (?, ?, NULL, ?, ?, ?)
+                    """,
+                arguments: [topic, transaction, nowSeconds, BootClock.id, BootClock.now]
             )
             return .claimed
         }
+    }
+
+    /// A claim still held: timed on the boot clock when it was made in this boot (a wall-clock step
+    /// changes nothing), on the wall clock only for claims of an older version; one made in an
+    /// earlier boot is gone with its holder.
+    private static func claimIsLive(_ row: Row, wallCutoff: Double, timeout: Duration) -> Bool {
+        guard let boot: String = row["claimBoot"], let uptime: Double = row["claimUptime"], !BootClock.id.isEmpty else {
+            let at: Double = row["at"]
+            return at > wallCutoff
+        }
+        return boot == BootClock.id && BootClock.now - uptime < timeout.storeSeconds
     }
 
     /// Gives up a claim without an answer, so the next delivery may run the handler.

@@ -125,6 +125,14 @@ enum StoreMigrations {
                 CREATE INDEX intakeSeen_seenAt ON intakeSeen(seenAt);
                 """)
         }
+        migrator.registerMigration("v6") { db in
+            try db.execute(sql: """
+                -- A claim's age on the boot clock (BootClock): a wall-clock step cannot make a claim
+                -- still running look abandoned to another instance sharing this file.
+                ALTER TABLE requestJournal ADD COLUMN claimBoot TEXT;
+                ALTER TABLE requestJournal ADD COLUMN claimUptime REAL;
+                """)
+        }
         return migrator
     }
 }

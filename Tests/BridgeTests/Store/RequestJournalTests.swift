@@ -71,15 +71,34 @@ struct RequestJournalTests {
         #expect(try await journal.claim(topic: topic, transaction: "t", now: later) == .claimed)
     }
 
-    @Test func abandonedClaimCanBeReclaimedAfterTimeout() async throws {
+    @Test("a wall-clock step of a day does not make a running claim look abandoned")
+    func wallClockStepKeepsTheClaim() async throws {
         let journal = try Store.temporary().journal
         #expect(try await journal.claim(topic: topic, transaction: "t", now: storeTestEpoch) == .claimed)
-        let beforeTimeout = storeTestEpoch.addingTimeInterval(5 * 60 - 1)
-        let atTimeout = storeTestEpoch.addingTimeInterval(5 * 60)
-        #expect(try await journal.claim(topic: topic, transaction: "t", now: beforeTimeout) == .inProgress)
-        #expect(try await journal.claim(topic: topic, transaction: "t", now: atTimeout) == .claimed)
-        // The new claim restarts the timeout.
-        #expect(try await journal.claim(topic: topic, transaction: "t", now: atTimeout.addingTimeInterval(1)) == .inProgress)
+        #expect(try await journal.claim(topic: topic, transaction: "t", now: storeTestEpoch.addingTimeInterval(86_400)) == .inProgress)
+    }
+
+    @Test("a claim times out on the boot clock, and the new claim restarts it")
+    func abandonedClaimCanBeReclaimedAfterTimeout() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try Store(path: directory.appendingPathComponent("s.sqlite").path, claimTimeout: .milliseconds(300))
+        defer { store.close() }
+        #expect(try await store.journal.claim(topic: topic, transaction: "t") == .claimed)
+        #expect(try await store.journal.claim(topic: topic, transaction: "t") == .inProgress)
+        try await Task.sleep(for: .milliseconds(400))  // the claim's holder is silent for longer than the timeout
+        #expect(try await store.journal.claim(topic: topic, transaction: "t") == .claimed)
+        #expect(try await store.journal.claim(topic: topic, transaction: "t") == .inProgress)
+    }
+
+    @Test("a claim made before the machine rebooted is abandoned: its holder is gone")
+    func claimOfAnEarlierBootIsAbandoned() async throws {
+        let store = try Store.temporary()
+        #expect(try await store.journal.claim(topic: topic, transaction: "t") == .claimed)
+        try await store.pool.write { db in
+            try db.execute(sql: "UPDATE requestJournal SET claimBoot = 'an-earlier-boot'")
+        }
+        #expect(try await store.journal.claim(topic: topic, transaction: "t") == .claimed)
     }
 
     @Test func releasedClaimCanBeClaimedAgainButAnswersSurviveRelease() async throws {
