@@ -104,6 +104,10 @@ struct CrossingLoad {
                 try bridge.withLock { $0 = try GatehouseProcess(["run"], environment: env) }
             case .term:
                 let old = bridge.withLock { $0 }
+                // A deploy stops a running service: a SIGTERM in the first instants of exec, before
+                // the process can trap it, ends it like a SIGKILL (covered by .kill), so wait for it
+                // to be up (on a loaded machine start-up takes seconds).
+                try await old.waitForOutput("connected to the broker", timeout: .seconds(30))
                 old.signal(SIGTERM)
                 let status = try await old.waitForExit(timeout: .seconds(30))
                 if status != 0 { throw TestFailure("SIGTERM: gatehouse exited with \(status):\n\(old.text.suffix(3000))") }

@@ -72,6 +72,10 @@ public struct OZLocksSettings: Sendable {
         if facadeSection.isPresent {
             let keys = facadeSection.stringList("apiKeys").map(Secret.init)
             if keys.isEmpty { facadeSection.report("at least one API key is required", key: "apiKeys") }
+            // `[ "${OZLOCKS_FACADE_KEY}" ]` with the variable empty answered 200 to a request with no key.
+            if keys.contains(where: \.isBlank) {
+                facadeSection.report("must not contain an empty key: a blank key would let any request in", key: "apiKeys")
+            }
             facade = Facade(
                 listen: facadeSection.hostPort("listen", default: ConfigHostPort(host: "127.0.0.1", port: 8092)),
                 apiKeys: keys, timeout: facadeSection.duration("timeout", default: .seconds(15)))

@@ -66,11 +66,18 @@ struct VankeRequestFields {
     }
 
     /// pageSize (default 10, at most 100: larger values are clamped) and currentPage (default 1).
+    static let maximumPage = 1_000_000
+
     func paging() throws(VankeRefusal) -> (size: Int, page: Int) {
         let size = try int("pageSize", default: 10)
         let page = try int("currentPage", default: 1)
         guard size >= 1 else { throw VankeRefusal("field 'pageSize': must be at least 1, got \(size)") }
         guard page >= 1 else { throw VankeRefusal("field 'currentPage': must be at least 1, got \(page)") }
+        // Bounded before any arithmetic: `(page - 1) * size` of a caller's 2⁶³−1 trapped and ended
+        // the whole process. A million pages of 100 is far beyond any lot's records.
+        guard page <= Self.maximumPage else {
+            throw VankeRefusal("field 'currentPage': must be at most \(Self.maximumPage), got \(page)")
+        }
         return (min(size, 100), page)
     }
 }

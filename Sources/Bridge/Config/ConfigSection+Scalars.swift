@@ -72,9 +72,14 @@ extension ConfigSection {
         typed(key, expected: "a string", secret: true) { Secret($0) }?.value
     }
 
-    /// A secret the configuration must give; reports `missing required key` and returns an empty one.
+    /// A secret the configuration must give; reports `missing required key` and returns an empty
+    /// one. An empty or blank value is reported too (`${VAR}` with VAR set but empty): a blank
+    /// key, password or signing secret would switch authentication off.
     public func requiredSecret(_ key: String) -> Secret {
-        if let value = secret(key) { return value }
+        if let value = secret(key) {
+            if value.isBlank { report("must not be empty: a blank secret would switch authentication off", key: key) }
+            return value
+        }
         reportMissing(key)
         return Secret("")
     }

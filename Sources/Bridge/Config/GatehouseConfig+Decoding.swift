@@ -58,7 +58,7 @@ extension GatehouseConfig.HTTPSettings {
         self.init()
         listen = section.hostPort("listen", default: listen)
         apiKey = section.secret("apiKey")
-        if apiKey?.isEmpty == true {
+        if apiKey?.isBlank == true {
             section.report("must not be empty (leave it out to turn API keys off)", key: "apiKey")
             apiKey = nil
         }

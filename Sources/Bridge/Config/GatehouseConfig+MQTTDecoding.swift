@@ -7,6 +7,9 @@ extension GatehouseConfig.MQTTSettings {
         protocolVersion = section.enumValue("protocol", default: protocolVersion)
         username = section.optionalString("username")
         password = section.secret("password")
+        if username != nil, password?.isBlank == true {
+            section.report("must not be empty when mqtt.username is set (leave it out for a broker without passwords)", key: "password")
+        }
         clientId = section.string("clientId", default: "gatehouse-\(instance)")
         if clientId.isEmpty { section.report("must not be empty", key: "clientId") }
         if protocolVersion == .v311 && clientId.utf8.count > 23 {

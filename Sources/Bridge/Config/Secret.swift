@@ -15,6 +15,8 @@ public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugS
 
     /// Whether the secret is the empty string.
     public var isEmpty: Bool { value.isEmpty }
+    /// Empty or only white space: as a credential it would switch authentication off.
+    public var isBlank: Bool { value.allSatisfy(\.isWhitespace) }
 
     /// Compares with a presented credential in time independent of where they differ,
     /// so an API-key check does not leak the key byte by byte.

@@ -162,4 +162,18 @@ struct VankeSupplierTests {
         #expect(unknown.respCode == "1")
         await h.stop()
     }
+
+    @Test("a huge currentPage is refused naming the field, and the bridge keeps serving (it used to trap on overflow)")
+    func hugePage() async throws {
+        let h = try await VankeHarness.start()
+        for endpoint in ["queryPlaceStatus", "queryUnPushCrossInfo"] {
+            var fields: [String: VankeValue] = ["currentPage": .int(Int.max), "pageSize": 100]
+            if endpoint == "queryUnPushCrossInfo" { fields["beginTime"] = "20250101000000" }
+            let answer = try await h.call(endpoint, fields)
+            #expect(answer["respCode"] == "1", "\(endpoint): \(answer)")
+            #expect(answer["respDesc"]?.stringValue?.contains("currentPage") == true, "\(endpoint): \(answer)")
+        }
+        #expect(try await h.call("checkConnect")["respCode"] == "0", "the bridge no longer serves")
+        await h.stop()
+    }
 }

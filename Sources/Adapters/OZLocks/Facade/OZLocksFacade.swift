@@ -66,7 +66,8 @@ final class OZLocksFacade: Sendable {
 
     private func handle(_ operation: OZLocksOperation, _ request: Request) async throws -> Response {
         let presented = request.headers.first { $0.name.canonicalName == apiKeyHeader }?.value ?? ""
-        guard ConstantTime.matchesAny(presented, of: settings.apiKeys.map { $0.reveal() }) else {
+        // Blank keys never match (check-config refuses them too): an empty key must not let an empty header in.
+        guard !presented.isEmpty, ConstantTime.matchesAny(presented, of: settings.apiKeys.filter { !$0.isBlank }.map { $0.reveal() }) else {
             logger.warning("OZLocks facade: refused \(operation.rawValue) with a missing or unknown API key")
             return Self.response(FacadeError(status: 401, code: "401", message: "unknown API key"))
         }
