@@ -32,18 +32,18 @@ struct DiskFullTests {
         try await until("the first crossings pushed") { platform.crossings.count == 50 }
 
         try disk.fill()
-        // A request that must be journalled cannot be: `internal`, and nothing runs. (Asked before
-        // the crossings: once events wait, every connection is dropped unacknowledged at once, and
-        // nothing is answered over it until the store takes them.)
+        for i in 50..<300 { try await cross(i) }
+        try await gatehouse.waitForOutput("cannot store", timeout: .seconds(20))
+        #expect(gatehouse.isRunning, "gatehouse ended on a full disk:\n\(gatehouse.text.suffix(2000))")
+        // While events wait (their intake connection dropped unacknowledged again and again), a
+        // request that must be journalled is still answered, on the bridge's own connection:
+        // `internal`, and nothing runs.
         let operator_ = try await MessageCollector(port: TestBroker.shared.port, filters: [parking.gate("G1").response("open")])
         try await operator_.client.publishAcknowledged(
             parking.gate("G1").request("open"), Data(#"{"mode":"force","transaction":"full-1"}"#.utf8))
         let refused = try JSONValue.parse(try await operator_.next(on: parking.gate("G1").response("open"), timeout: .seconds(10)).payload)
         #expect(refused["error"]?["code"] == "internal", "\(refused)")
         await operator_.stop()
-        for i in 50..<300 { try await cross(i) }
-        try await gatehouse.waitForOutput("cannot store", timeout: .seconds(20))
-        #expect(gatehouse.isRunning, "gatehouse ended on a full disk:\n\(gatehouse.text.suffix(2000))")
         // Acknowledged into memory would mean pushed now; with the disk full nothing new is stored.
         #expect(platform.crossings.count < 300)
 

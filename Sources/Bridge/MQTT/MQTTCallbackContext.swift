@@ -27,6 +27,13 @@ final class MQTTCallbackContext: Sendable {
     let acceptedConnects = Atomic<Int>(0)
     /// Stores durable messages before their PUBACKs are written (see `MQTTClient.storeDurably`).
     let durableStore = Mutex<DurableStore?>(nil)
+    /// SUBSCRIBEs of this connection not yet acknowledged, and who waits for none to be left.
+    let subacks = Mutex(Subacks())
+    struct Subacks {
+        var mids: Set<Int32> = []
+        /// The subscriptions of a connection were sent (so an empty set means acknowledged).
+        var acknowledgedOnce = false
+    }
     /// Durable messages read since the last store; touched on the network thread only.
     private let durableBatch = Mutex<[MQTTMessage]>([])
     /// Sees every message on the network thread first; true means it was handled there and is not
@@ -52,11 +59,27 @@ final class MQTTCallbackContext: Sendable {
     }
 
     func sendSubscribe(_ handle: OpaquePointer, _ subscription: MQTTSubscription) {
-        let rc = mosquitto_subscribe_v5(
-            handle, nil, subscription.filter, subscription.qos.rawValue, subscribeOptions(subscription), nil)
+        var mid: Int32 = 0
+        // Registered before the packet can go out, so its SUBACK always finds it.
+        let rc = subacks.withLock { pending -> Int32 in
+            let rc = mosquitto_subscribe_v5(
+                handle, &mid, subscription.filter, subscription.qos.rawValue, subscribeOptions(subscription), nil)
+            if rc == MOSQ_ERR_SUCCESS.rawValue { pending.mids.insert(mid) }
+            return rc
+        }
         if rc != MOSQ_ERR_SUCCESS.rawValue && rc != MOSQ_ERR_NO_CONN.rawValue {
             logger.error("subscribe to \(subscription.filter) failed: \(String(cString: mosquitto_strerror(rc)))")
         }
+    }
+
+    /// A SUBACK.
+    func didSubscribe(mid: Int32) {
+        _ = subacks.withLock { $0.mids.remove(mid) }
+    }
+
+    /// Connected, and the broker acknowledged every subscription of this connection.
+    var isSubscribed: Bool {
+        connected.load(ordering: .acquiring) && subacks.withLock { $0.acknowledgedOnce && $0.mids.isEmpty }
     }
 
     // MARK: called on libmosquitto's thread
@@ -76,10 +99,13 @@ final class MQTTCallbackContext: Sendable {
         // Connected first, then the snapshot: a subscribe() racing with this connect either lands
         // in the snapshot or sees `connected` and sends itself (a duplicate SUBSCRIBE is harmless,
         // a lost one is not). A clean session forgets subscriptions, so every connect subscribes again.
+        subacks.withLock { $0.mids.removeAll() }
         connected.store(true, ordering: .sequentiallyConsistent)
-        for subscription in subscriptions.withLock({ Array($0.values) }) {
+        let all = subscriptions.withLock({ Array($0.values) })
+        for subscription in all {
             sendSubscribe(handle, subscription)
         }
+        subacks.withLock { $0.acknowledgedOnce = true }
         eventSink.yield(.connected(sessionPresent: flags & 1 == 1))
         let waiters = connectionWaiters.withLock { w in
             defer { w.removeAll() }

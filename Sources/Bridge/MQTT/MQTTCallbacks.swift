@@ -29,6 +29,13 @@ func mqttOnMessage(
     context(userdata)?.didReceive(message, properties)
 }
 
+func mqttOnSubscribe(
+    _ handle: OpaquePointer?, _ userdata: UnsafeMutableRawPointer?, _ mid: Int32, _ count: Int32,
+    _ grantedQoS: UnsafePointer<Int32>?, _ properties: OpaquePointer?
+) {
+    context(userdata)?.didSubscribe(mid: mid)
+}
+
 func mqttOnPublish(
     _ handle: OpaquePointer?, _ userdata: UnsafeMutableRawPointer?, _ mid: Int32, _ reasonCode: Int32,
     _ properties: OpaquePointer?

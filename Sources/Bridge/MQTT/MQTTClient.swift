@@ -82,6 +82,7 @@ public final class MQTTClient: Sendable {
         mosquitto_disconnect_v5_callback_set(handle, mqttOnDisconnect)
         mosquitto_message_v5_callback_set(handle, mqttOnMessage)
         mosquitto_publish_v5_callback_set(handle, mqttOnPublish)
+        mosquitto_subscribe_v5_callback_set(handle, mqttOnSubscribe)
     }
 
     private func check(_ rc: Int32) throws(MQTTError) {
@@ -118,6 +119,17 @@ public final class MQTTClient: Sendable {
             }
             defer { group.cancelAll() }
             try await group.next()
+        }
+    }
+
+    /// Waits until the client is connected and the broker acknowledged every subscription, or
+    /// throws `MQTTError.timeout`: from then on no message published on them can miss this client.
+    public func waitUntilSubscribed(timeout: Duration) async throws {
+        // Polled: it is asked once, at start-up, and a SUBACK wait must not outlive its timeout.
+        let deadline = ContinuousClock.now + timeout
+        while !context.isSubscribed {
+            guard ContinuousClock.now < deadline else { throw MQTTError.timeout }
+            try await Task.sleep(for: .milliseconds(10))
         }
     }
 

@@ -50,18 +50,26 @@ public final class MessageDispatcher: Sendable {
     private let storedSignal: AsyncStream<Void>.Continuation
     private let logger: Logger
 
-    public init(client: MQTTClient, router: RequestRouter, intake: EventIntake, logger: Logger) {
+    /// `intakeClient` is the connection events are consumed on (its own, see `MQTTOptions.intake`).
+    public init(client: MQTTClient, intakeClient: MQTTClient, router: RequestRouter, intake: EventIntake, logger: Logger) {
         self.client = client
         self.router = router
         self.intake = intake
         self.logger = logger
         (stored, storedSignal) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
         client.handleOnArrival { [weak self] message in self?.arrived(message) ?? .queue }
-        client.storeDurably { [intake, storedSignal] messages in
+        intakeClient.handleOnArrival { [weak self] message in
+            guard let self, self.consumers.withLock({ $0.contains { $0.filter.matches(message.topic) } }) else { return .handled }
+            return .durable
+        }
+        intakeClient.storeDurably { [intake, storedSignal] messages in
             try intake.append(messages)
             storedSignal.yield()
         }
     }
+
+    /// Whether any adapter consumes events (then the intake connection is needed).
+    public var hasConsumers: Bool { consumers.withLock { !$0.isEmpty } }
 
     /// Calls `handler` for every message matching `filter`; the caller subscribes on the client.
     public func on(_ filter: String, _ handler: @escaping Handler) {
@@ -140,7 +148,6 @@ public final class MessageDispatcher: Sendable {
             quick.handler(message)
             return .handled
         }
-        if consumers.withLock({ $0.contains { $0.filter.matches(message.topic) } }) { return .durable }
         guard !subscribers.withLock({ $0.contains { $0.filter.matches(message.topic) } }) else { return .queue }
         router.receive(message)
         return .handled

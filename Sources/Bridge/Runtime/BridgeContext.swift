@@ -10,6 +10,8 @@ public final class BridgeContext: Sendable {
     public let config: GatehouseConfig
     public let store: Store
     public let mqtt: MQTTClient
+    /// The connection events are consumed on (`consume`), stored before they are acknowledged.
+    public let intakeMQTT: MQTTClient
     public let router: RequestRouter
     public let dispatcher: MessageDispatcher
     public let logger: Logger
@@ -19,13 +21,14 @@ public final class BridgeContext: Sendable {
     private let commandsDropped = Counter(label: "gatehouse_commands_dropped_total")
 
     init(
-        topics: TopicTree, config: GatehouseConfig, store: Store, mqtt: MQTTClient, router: RequestRouter,
-        dispatcher: MessageDispatcher, logger: Logger
+        topics: TopicTree, config: GatehouseConfig, store: Store, mqtt: MQTTClient, intakeMQTT: MQTTClient,
+        router: RequestRouter, dispatcher: MessageDispatcher, logger: Logger
     ) {
         self.topics = topics
         self.config = config
         self.store = store
         self.mqtt = mqtt
+        self.intakeMQTT = intakeMQTT
         self.router = router
         self.dispatcher = dispatcher
         self.logger = logger
@@ -68,7 +71,7 @@ public final class BridgeContext: Sendable {
         _ filter: String, retainAsPublished: Bool = false, _ handler: @escaping MessageDispatcher.EventHandler
     ) {
         dispatcher.consume(filter, handler)
-        mqtt.subscribe(filter, qos: .atLeastOnce, retainAsPublished: retainAsPublished)
+        intakeMQTT.subscribe(filter, qos: .atLeastOnce, retainAsPublished: retainAsPublished)
     }
 
     /// Like `subscribe`, but `handler` runs on the MQTT network thread as each message arrives, ahead

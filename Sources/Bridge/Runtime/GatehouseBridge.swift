@@ -25,10 +25,13 @@ public final class GatehouseBridge: Service, Sendable {
         let router = RequestRouter(
             client: client, journal: store.journal, policy: policy, responseTopicPrefix: "\(topics.base)/clients/",
             logger: logger)
-        let dispatcher = MessageDispatcher(client: client, router: router, intake: store.intake, logger: logger)
+        let intakeClient = try MQTTClient(
+            options: MQTTOptions.intake(config: config, topics: topics), logger: Self.mqttLogger(level: logger.logLevel))
+        let dispatcher = MessageDispatcher(
+            client: client, intakeClient: intakeClient, router: router, intake: store.intake, logger: logger)
         context = BridgeContext(
-            topics: topics, config: config, store: store, mqtt: client, router: router, dispatcher: dispatcher,
-            logger: logger)
+            topics: topics, config: config, store: store, mqtt: client, intakeMQTT: intakeClient, router: router,
+            dispatcher: dispatcher, logger: logger)
         probe = BrokerProbe(topic: "\(topics.base)/bridge/probe/\(TopicID.encode(config.mqtt.clientId))", client: client)
         self.adapters = adapters
         self.logger = logger
@@ -66,6 +69,17 @@ public final class GatehouseBridge: Service, Sendable {
             }
         }
         mqtt.start()
+        let consumes = context.dispatcher.hasConsumers
+        if consumes {
+            context.intakeMQTT.start()
+            // Once the broker has the event subscriptions, nothing published from now on can miss
+            // them, and adapters announce themselves after that (tests and devices rely on it).
+            do {
+                try await context.intakeMQTT.waitUntilSubscribed(timeout: .seconds(10))
+            } catch {
+                logger.warning("the event intake connection is not subscribed yet; events wait at the broker meanwhile")
+            }
+        }
 
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.context.dispatcher.run() }
@@ -116,6 +130,8 @@ public final class GatehouseBridge: Service, Sendable {
         } catch {
             logger.warning("could not publish offline before disconnecting: \(error)")
         }
+        // The intake connection first: what it still receives is stored, unprocessed, for the next start.
+        await context.intakeMQTT.stop()
         await context.mqtt.stop()
         context.store.close()
     }

@@ -19,6 +19,20 @@ extension MQTTOptions {
     }
 }
 
+extension MQTTOptions {
+    /// The connection that consumes events (`BridgeContext.consume`): client id
+    /// `<mqtt.clientId>-intake`, the configured session (persistent by default), no Last Will. Its
+    /// own connection, because a store that cannot write must drop it unacknowledged (the broker
+    /// keeps the events), which must not take requests and state with it.
+    public static func intake(config: GatehouseConfig, topics: TopicTree) -> MQTTOptions {
+        var options = MQTTOptions(config: config, topics: topics)
+        options.clientID = config.mqtt.clientId + "-intake"
+        options.will = nil
+        options.inboundCapacity = 64
+        return options
+    }
+}
+
 enum BridgeStatePayload {
     static let online = Data(#"{"state":"online"}"#.utf8)
     static let offline = Data(#"{"state":"offline"}"#.utf8)
