@@ -33,19 +33,8 @@ struct IntakeThroughputBench {
         try await watcher.waitUntilConnected(timeout: .seconds(10))
         let child = try ChildProcess.spawn(
             gatehouse, ["run", "--adapter", "vanke"], stdout: .file(log), stderr: .file(log),
-            environment: [
-                "GATEHOUSE_MQTT_URL": "mqtt://\(broker.host):\(broker.port)",
-                "GATEHOUSE_MQTT_BASE_TOPIC": base,
-                "GATEHOUSE_STORE_PATH": storePath,
-                "GATEHOUSE_HTTP_LISTEN": "127.0.0.1:0",
-                "GATEHOUSE_LOG_LEVEL": "warning",
-                "GATEHOUSE_ADAPTERS_VANKE_ENABLED": "true",
-                "GATEHOUSE_ADAPTERS_VANKE_PLATFORM_URL": "http://127.0.0.1:\(platformPort)",
-                "GATEHOUSE_ADAPTERS_VANKE_APP_ID": "bench",
-                "GATEHOUSE_ADAPTERS_VANKE_APP_SECRET": Self.secret,
-                "GATEHOUSE_ADAPTERS_VANKE_PARKING_LOT_ID": Self.lot,
-                "GATEHOUSE_ADAPTERS_VANKE_LISTEN": "127.0.0.1:0",
-            ].merging(BridgeTuning.environment) { $1 })
+            environment: VankeRecognitionBench.bridgeEnvironment(
+                broker: broker, base: base, store: storePath, platformPort: platformPort, secret: Self.secret, lot: Self.lot))
         defer { child.signal(SIGTERM) }
         // The adapter shows its state after its consumers are registered and it has connected.
         guard let _ = await watcher.nextBatch() else { throw BenchError("no adapter state from gatehouse run; see \(log)") }

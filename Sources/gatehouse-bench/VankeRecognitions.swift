@@ -92,19 +92,28 @@ struct VankeRecognitionBench {
         }
         return try ChildProcess.spawn(
             gatehouse, ["run", "--adapter", "vanke"], stdout: .file(log), stderr: .file(log),
-            environment: [
-                "GATEHOUSE_MQTT_URL": "mqtt://\(broker.host):\(broker.port)",
-                "GATEHOUSE_MQTT_BASE_TOPIC": base,
-                "GATEHOUSE_STORE_PATH": "\(workDirectory)/\(base).sqlite",
-                "GATEHOUSE_HTTP_LISTEN": "127.0.0.1:0",
-                "GATEHOUSE_LOG_LEVEL": "warning",
-                "GATEHOUSE_ADAPTERS_VANKE_ENABLED": "true",
-                "GATEHOUSE_ADAPTERS_VANKE_PLATFORM_URL": "http://127.0.0.1:\(platformPort)",
-                "GATEHOUSE_ADAPTERS_VANKE_APP_ID": "bench",
-                "GATEHOUSE_ADAPTERS_VANKE_APP_SECRET": Self.secret,
-                "GATEHOUSE_ADAPTERS_VANKE_PARKING_LOT_ID": Self.lot,
-                "GATEHOUSE_ADAPTERS_VANKE_LISTEN": "127.0.0.1:0",
-            ].merging(BridgeTuning.environment) { $1 })
+            environment: Self.bridgeEnvironment(
+                broker: broker, base: base, store: "\(workDirectory)/\(base).sqlite", platformPort: platformPort,
+                secret: Self.secret, lot: Self.lot))
+    }
+
+    /// `gatehouse run --adapter vanke` against the platform simulator, for the bench's parts.
+    static func bridgeEnvironment(
+        broker: BrokerAddress, base: String, store: String, platformPort: Int, secret: String, lot: String
+    ) -> [String: String] {
+        [
+            "GATEHOUSE_MQTT_URL": "mqtt://\(broker.host):\(broker.port)",
+            "GATEHOUSE_MQTT_BASE_TOPIC": base,
+            "GATEHOUSE_STORE_PATH": store,
+            "GATEHOUSE_HTTP_LISTEN": "127.0.0.1:0",
+            "GATEHOUSE_LOG_LEVEL": "warning",
+            "GATEHOUSE_ADAPTERS_VANKE_ENABLED": "true",
+            "GATEHOUSE_ADAPTERS_VANKE_PLATFORM_URL": "http://127.0.0.1:\(platformPort)",
+            "GATEHOUSE_ADAPTERS_VANKE_APP_ID": "bench",
+            "GATEHOUSE_ADAPTERS_VANKE_APP_SECRET": secret,
+            "GATEHOUSE_ADAPTERS_VANKE_PARKING_LOT_ID": lot,
+            "GATEHOUSE_ADAPTERS_VANKE_LISTEN": "127.0.0.1:0",
+        ].merging(BridgeTuning.environment) { $1 }
     }
 }
 

@@ -58,10 +58,7 @@ public final class MessageDispatcher: Sendable {
         self.logger = logger
         (stored, storedSignal) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
         client.handleOnArrival { [weak self] message in self?.arrived(message) ?? .queue }
-        intakeClient.handleOnArrival { [weak self] message in
-            guard let self, self.consumers.withLock({ $0.contains { $0.filter.matches(message.topic) } }) else { return .handled }
-            return .durable
-        }
+        intakeClient.handleOnArrival { [weak self] message in self?.consumer(for: message.topic) == nil ? .handled : .durable }
         intakeClient.storeDurably { [intake, storedSignal] messages in
             try intake.append(messages)
             storedSignal.yield()
@@ -120,17 +117,7 @@ public final class MessageDispatcher: Sendable {
                     continue
                 }
                 guard let last = entries.last else { break }
-                var settled: [Int64] = []
-                for entry in entries {
-                    let consumer = consumers.withLock { $0.first { $0.filter.matches(entry.message.topic) } }
-                    guard let consumer else {
-                        logger.warning("no consumer for the stored event on \(entry.message.topic): dropped")
-                        settled.append(entry.id)
-                        continue
-                    }
-                    let event = IntakeEvent(id: entry.id, message: entry.message)
-                    if await consumer.handler(event) == .settled { settled.append(entry.id) }
-                }
+                let settled = await deliver(entries)
                 after = last.id
                 do {
                     try await intake.settle(settled)
@@ -140,6 +127,24 @@ public final class MessageDispatcher: Sendable {
                 }
             }
         }
+    }
+
+    /// Hands each stored event to its consumer, in order; the ids of those now settled.
+    private func deliver(_ entries: [EventIntake.Entry]) async -> [Int64] {
+        var settled: [Int64] = []
+        for entry in entries {
+            guard let consumer = consumer(for: entry.message.topic) else {
+                logger.warning("no consumer for the stored event on \(entry.message.topic): dropped")
+                settled.append(entry.id)
+                continue
+            }
+            if await consumer.handler(IntakeEvent(id: entry.id, message: entry.message)) == .settled { settled.append(entry.id) }
+        }
+        return settled
+    }
+
+    private func consumer(for topic: String) -> Consumer? {
+        consumers.withLock { $0.first { $0.filter.matches(topic) } }
     }
 
     /// On the network thread: where the message goes.

@@ -77,11 +77,6 @@ public struct EventIntake: Sendable {
         }
     }
 
-    /// Events waiting to be processed.
-    public func depth() async throws -> Int {
-        try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM intake") ?? 0 }
-    }
-
     /// Events claimed so far (each taken once), for measurements.
     public func claimCount() async throws -> Int {
         try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM intakeSeen") ?? 0 }
