@@ -28,16 +28,24 @@ struct JSONValueDecoder: Decoder {
         SingleValueContainer(value: value, codingPath: codingPath)
     }
 
+    /// The value as `T`: the callers checked the type already, so this throws only if they are wrong.
+    private static func cast<T>(_ value: Any, _ path: [any CodingKey]) throws -> T {
+        guard let typed = value as? T else {
+            throw DecodingError.typeMismatch(T.self, .init(codingPath: path, debugDescription: "internal type mismatch"))
+        }
+        return typed
+    }
+
     /// Decodes `type` from `value`, handling the primitives and Date here and everything else
     /// through the type's own `init(from:)`.
     static func unbox<T: Decodable>(_ type: T.Type, from value: JSONValue, at path: [any CodingKey]) throws -> T {
         if type == String.self {
             guard case .string(let text) = value else { throw mismatch(expected: "string", value, path, type) }
-            return text as! T
+            return try cast(text, path)
         }
         if type == Bool.self {
             guard case .bool(let flag) = value else { throw mismatch(expected: "boolean", value, path, type) }
-            return flag as! T
+            return try cast(flag, path)
         }
         if type == Date.self {
             guard case .string(let text) = value else { throw mismatch(expected: "RFC 3339 time string", value, path, type) }
@@ -46,14 +54,14 @@ struct JSONValueDecoder: Decoder {
                     codingPath: path,
                     debugDescription: "expected an RFC 3339 time like 2025-09-04T15:21:00+03:00, got \"\(text)\""))
             }
-            return date as! T
+            return try cast(date, path)
         }
         if let integerType = type as? any FixedWidthInteger.Type {
-            return try integer(integerType, from: value, at: path) as! T
+            return try cast(try integer(integerType, from: value, at: path), path)
         }
         if let floatType = type as? any BinaryFloatingPoint.Type {
             guard let number = value.doubleValue else { throw mismatch(expected: "number", value, path, type) }
-            return floatType.init(number) as! T
+            return try cast(floatType.init(number), path)
         }
         return try T(from: JSONValueDecoder(value: value, codingPath: path))
     }

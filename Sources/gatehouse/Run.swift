@@ -30,6 +30,7 @@ struct Run: AsyncParsableCommand {
         bootstrapLogging(level: level)
         GatehouseMetrics.bootstrap()
         let logger = Logger(label: "gatehouse")
+        DescriptorLimit.raise(logger: logger)
         let adapters = try AdapterCatalog.adapters(for: settings, logger: logger)
         // Every adapter has read its section: the parsed file and the record of which keys were
         // read (4 MB with 10,000 locks configured) are not needed any more.
@@ -45,8 +46,9 @@ func runBridge(
 ) async throws {
     let signals = if let signals { signals } else { await UnixSignalsSequence(trapping: .sigterm, .sigint) }
     let bridge = try GatehouseBridge(config: settings, adapters: adapters, logger: logger)
-    let http = BridgeHTTPServer.application(bridge: bridge, logger: logger) { port in
-        logger.info("HTTP listener on \(settings.http.listen.host):\(port) (/healthz, /metrics, the console at /)")
+    let http = try BridgeHTTPServer.application(bridge: bridge, logger: logger) { port in
+        let scheme = settings.http.listener.tls == nil ? "http" : "https"
+        logger.info("HTTP listener on \(scheme)://\(settings.http.listen.host):\(port) (/healthz, /metrics, the console at /)")
     }
     let group = ServiceGroup(
         configuration: .init(

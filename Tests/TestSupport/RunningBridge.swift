@@ -45,7 +45,7 @@ public final class RunningBridge: Sendable {
         var services: [any Service] = [bridge]
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         if withHTTP {
-            services.append(BridgeHTTPServer.application(bridge: bridge, logger: logger) { port in portSink.yield(port) })
+            services.append(try BridgeHTTPServer.application(bridge: bridge, logger: logger) { port in portSink.yield(port) })
         }
         group = ServiceGroup(services: services, logger: logger)
         task = Task { [group] in try await group.run() }

@@ -70,12 +70,18 @@ final class OFDClient: Sendable {
             let token = try await tokens.current(rejected: rejected)
             var items = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
             items.insert(URLQueryItem(name: "AuthToken", value: token), at: 0)
-            var components = URLComponents(string: baseURL + path)!
+            // Paths carry validated identifiers only; a URL that still cannot be built is refused, never a trap.
+            guard var components = URLComponents(string: baseURL + path) else {
+                throw GatehouseError.invalidRequest(field: "inn", problem: "cannot be placed in the operator's URL")
+            }
             components.queryItems = items
+            guard let url = components.string else {
+                throw GatehouseError.invalidRequest(field: "query", problem: "cannot be placed in the operator's URL")
+            }
             let status: Int
             let data: Data
             do {
-                (status, data) = try await Self.send(http, method, components.string!, body, settings.timeout)
+                (status, data) = try await Self.send(http, method, url, body, settings.timeout)
             } catch {
                 if attempt < retries {
                     attempt += 1

@@ -154,8 +154,8 @@ final class OFDRegisters: Sendable {
     /// One round of following: asks the pay status for every code not yet final.
     func followOnce(now: Date = Date()) async {
         let open = activations.withLock { $0.values.filter { !$0.done } }
-        guard !open.isEmpty else { return }
-        let from = max(open.map(\.appliedAt).min()!.addingTimeInterval(-3600), now.addingTimeInterval(-29 * 86_400))
+        guard let oldest = open.map(\.appliedAt).min() else { return }
+        let from = max(oldest.addingTimeInterval(-3600), now.addingTimeInterval(-29 * 86_400))
         let items: [OFDWire.PayStatus]
         do {
             items = try await client.payStatus(from: from, to: now)

@@ -5,8 +5,10 @@ import Topics
 enum OFDValidation {
     /// INN: 10 digits (organisation) or 12 (individual) with the tax service's check digits.
     static func isValidINN(_ inn: String) -> Bool {
-        let digits = inn.compactMap(\.wholeNumberValue)
-        guard digits.count == inn.count else { return false }
+        // ASCII only: `wholeNumberValue` also reads "²" or "٣" as digits, which no INN holds and
+        // which made the operator's URL unbuildable.
+        let digits = inn.unicodeScalars.compactMap { (48...57).contains($0.value) ? Int($0.value) - 48 : nil }
+        guard digits.count == inn.unicodeScalars.count else { return false }
         func check(_ weights: [Int]) -> Int { zip(weights, digits).map(*).reduce(0, +) % 11 % 10 }
         switch digits.count {
         case 10: return check([2, 4, 10, 3, 5, 9, 4, 6, 8]) == digits[9]
@@ -26,8 +28,9 @@ enum OFDValidation {
     /// KPP: 9 characters (4 digits, 2 digits or capital letters, 3 digits).
     static func kpp(_ value: String) throws(GatehouseError) {
         let chars = Array(value)
-        let ok = chars.count == 9 && chars[0..<4].allSatisfy(\.isNumber) && chars[6..<9].allSatisfy(\.isNumber)
-            && chars[4..<6].allSatisfy { $0.isNumber || ("A"..."Z").contains($0) }
+        let digit: (Character) -> Bool = { $0.isASCII && $0.isNumber }
+        let ok = chars.count == 9 && chars[0..<4].allSatisfy(digit) && chars[6..<9].allSatisfy(digit)
+            && chars[4..<6].allSatisfy { digit($0) || ("A"..."Z").contains($0) }
         guard ok else { throw GatehouseError.invalidRequest(field: "kpp", problem: "must be 9 characters (NNNNXXNNN)") }
     }
 

@@ -34,7 +34,7 @@ public final class OZLocksAdapter: GatehouseAdapter {
     }
 
     var context: BridgeContext? { running.withLock { $0?.context } }
-    var timeZone: TimeZone { context?.timeZone ?? TimeZone(identifier: "UTC")! }
+    var timeZone: TimeZone { context?.timeZone ?? .gmt }
     var dates: OZLocksDate { OZLocksDate(timeZone: timeZone) }
     func now() -> String { Timestamp.rfc3339(Date(), in: timeZone) }
 

@@ -65,8 +65,11 @@ final class OZLocksClient: Sendable {
         guard status == 200 else { throw OZLocksErrors.map(status: status, body: data, operation: operation) }
         do {
             if let type = Answer.self as? any HandReadAnswer.Type {
-                // The cast back cannot fail: `type` is `Answer.self`.
-                return try type.init(json: JSONValue.parse(data)) as! Answer
+                // `type` is `Answer.self`, so the cast back holds; it is checked all the same.
+                guard let answer = try type.init(json: JSONValue.parse(data)) as? Answer else {
+                    throw GatehouseError(.internal, "answer type mismatch")
+                }
+                return answer
             }
             return try JSONDecoder().decode(Answer.self, from: data)
         } catch {

@@ -17,7 +17,11 @@ public struct OZLocksSettings: Sendable {
     }
 
     public struct Facade: Sendable {
-        public var listen: ConfigHostPort
+        public var listener: ListenerSettings
+        public var listen: ConfigHostPort {
+            get { listener.listen }
+            set { listener.listen = newValue }
+        }
         public var apiKeys: [Secret]
         /// How long the facade waits for the MQTT answer.
         public var timeout: Duration
@@ -26,7 +30,7 @@ public struct OZLocksSettings: Sendable {
         public var duplicateWindow: Duration = .seconds(60)
 
         public init(listen: ConfigHostPort, apiKeys: [Secret], timeout: Duration = .seconds(15)) {
-            self.listen = listen
+            listener = ListenerSettings(listen: listen)
             self.apiKeys = apiKeys
             self.timeout = timeout
         }
@@ -77,8 +81,9 @@ public struct OZLocksSettings: Sendable {
                 facadeSection.report("must not contain an empty key: a blank key would let any request in", key: "apiKeys")
             }
             facade = Facade(
-                listen: facadeSection.hostPort("listen", default: ConfigHostPort(host: "127.0.0.1", port: 8092)),
-                apiKeys: keys, timeout: facadeSection.duration("timeout", default: .seconds(15)))
+                listen: ConfigHostPort(host: "127.0.0.1", port: 8092), apiKeys: keys,
+                timeout: facadeSection.duration("timeout", default: .seconds(15)))
+            facade?.listener = facadeSection.listener(default: ConfigHostPort(host: "127.0.0.1", port: 8092))
             facade?.duplicateWindow = facadeSection.duration(
                 "duplicateWindow", default: .seconds(60), range: .zero...(.seconds(86_400)))
         }

@@ -46,7 +46,11 @@ public struct VankeSettings: Sendable {
     public var appSecret = Secret("")
     public var parkingLotId = ""
     /// The supplier endpoints' listener.
-    public var listen = ConfigHostPort(host: "127.0.0.1", port: 8094)
+    public var listener = ListenerSettings(listen: ConfigHostPort(host: "127.0.0.1", port: 8094))
+    public var listen: ConfigHostPort {
+        get { listener.listen }
+        set { listener.listen = newValue }
+    }
     /// One push attempt.
     public var timeout: Duration = .seconds(5)
     /// Consecutive failed attempts (network, timeout, unreadable answer) before a push is a failed record.
@@ -58,8 +62,10 @@ public struct VankeSettings: Sendable {
     public var repollInterval: Duration = .seconds(2)
     /// How long a refused recognition is sent again at most.
     public var repollFor: Duration = .seconds(600)
-    /// Incoming requests whose `time` is further from our clock are refused.
-    public var timeWindow: Duration = .seconds(300)
+    /// Incoming requests whose `time` is further from our clock are refused. The token signs only
+    /// `time`, so a captured call can be replayed within this window: 60 s allows the drift of
+    /// NTP-synchronised clocks with a wide margin and is a fifth of the 5 minutes it used to be.
+    public var timeWindow: Duration = .seconds(60)
     /// A device offline for longer than this raises its abnormal code.
     public var deviceCheckInterval: Duration = .seconds(300)
     /// A loop occupied for longer than this raises 1401.
@@ -89,14 +95,14 @@ public struct VankeSettings: Sendable {
         appId = section.requiredString("appId")
         appSecret = section.requiredSecret("appSecret")
         parkingLotId = section.requiredString("parkingLotId")
-        listen = section.hostPort("listen", default: listen)
+        listener = section.listener(default: listen)
         timeout = section.duration("timeout", default: timeout, range: .milliseconds(10)...(.seconds(120)))
         retries = section.int("retries", default: retries, range: 1...100)
         retryDelay = section.duration("retryDelay", default: retryDelay)
         retryDelayMax = section.duration("retryDelayMax", default: retryDelayMax)
         repollInterval = section.duration("repollInterval", default: repollInterval, range: .milliseconds(100)...(.seconds(3600)))
         repollFor = section.duration("repollFor", default: repollFor)
-        timeWindow = section.duration("timeWindow", default: timeWindow)
+        timeWindow = section.duration("timeWindow", default: timeWindow, range: .seconds(5)...(.seconds(900)))
         deviceCheckInterval = section.duration("deviceCheckInterval", default: deviceCheckInterval)
         loopAlarmAfter = section.duration("loopAlarmAfter", default: loopAlarmAfter)
         imageBaseUrl = section.optionalString("imageBaseUrl")

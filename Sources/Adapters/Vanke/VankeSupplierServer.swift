@@ -17,7 +17,6 @@ final class VankeSupplierServer: Sendable {
     private let logger: Logger
     private let boundPort = Mutex<Int?>(nil)
     private let listener = GracefulListener()
-    static let maxBody = 1 << 20
 
     init(settings: VankeSettings, endpoints: VankeSupplierEndpoints, timeZone: TimeZone, logger: Logger) {
         self.settings = settings
@@ -33,16 +32,19 @@ final class VankeSupplierServer: Sendable {
         router.post(":endpoint") { [self] request, context -> Response in
             await self.handle(context.parameters.get("endpoint") ?? "", request)
         }
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname(settings.listen.host, port: settings.listen.port), serverName: "gatehouse-vanke"),
-            onServerRunning: { [self] channel in
-                let port = channel.localAddress?.port ?? self.settings.listen.port
-                self.boundPort.withLock { $0 = port }
-                self.logger.info("Vanke supplier endpoints listening on \(self.settings.listen.host):\(port)")
-            },
-            logger: logger)
+        // Wrong methods and oversize bodies get respCode 1 too; unknown paths are answered above.
+        router.add(middleware: ListenerErrorMiddleware(maxBodyBytes: settings.listener.limits.maxBodyBytes) { status, message in
+            Self.answer(["respCode": "1", "respDesc": .string(message)], status: status)
+        })
         do {
+            let app = try ListenerApplication.make(
+                name: "vanke", settings: settings.listener, router: router, serverName: "gatehouse-vanke", logger: logger,
+                onServerRunning: { [self] channel in
+                    let port = channel.localAddress?.port ?? self.settings.listen.port
+                    self.boundPort.withLock { $0 = port }
+                    let scheme = self.settings.listener.tls == nil ? "http" : "https"
+                    self.logger.info("Vanke supplier endpoints listening on \(scheme)://\(self.settings.listen.host):\(port)")
+                })
             try await listener.run(app, logger: logger)
         } catch {
             logger.error("Vanke supplier endpoints stopped: \(error)")
@@ -59,9 +61,9 @@ final class VankeSupplierServer: Sendable {
         do {
             let body: ByteBuffer
             do {
-                body = try await request.body.collect(upTo: Self.maxBody)
+                body = try await request.body.collect(upTo: settings.listener.limits.maxBodyBytes)
             } catch {
-                throw VankeRefusal("body over \(Self.maxBody) bytes")
+                throw VankeRefusal("body over \(settings.listener.limits.maxBodyBytes) bytes")
             }
             let fields = try VankeRequestFields(Data(buffer: body))
             try authenticate(fields)

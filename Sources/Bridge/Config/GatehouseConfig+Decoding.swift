@@ -56,11 +56,20 @@ extension GatehouseConfig.SiteSettings {
 extension GatehouseConfig.HTTPSettings {
     init(from section: ConfigSection) {
         self.init()
-        listen = section.hostPort("listen", default: listen)
+        listener = section.listener(default: listen)
         apiKey = section.secret("apiKey")
         if apiKey?.isBlank == true {
             section.report("must not be empty (leave it out to turn API keys off)", key: "apiKey")
             apiKey = nil
+        }
+        imagesRequireKey = section.bool("imagesRequireKey", default: imagesRequireKey)
+        if listener.isExposed, apiKey == nil {
+            section.report(
+                "listens on \(listen.host), beyond loopback, without apiKey: /metrics and the console are open to the network",
+                key: "apiKey", severity: .warning)
+        }
+        if imagesRequireKey, apiKey == nil {
+            section.report("needs http.apiKey: without a key there is nothing to require", key: "imagesRequireKey")
         }
     }
 }
@@ -87,6 +96,7 @@ extension GatehouseConfig.RequestSettings {
         lifetime = section.duration("lifetime", default: lifetime, range: .milliseconds(100)...day)
         handlerTimeout = section.duration("handlerTimeout", default: handlerTimeout, range: .milliseconds(100)...day)
         maxPayloadBytes = section.int("maxPayloadBytes", default: maxPayloadBytes, range: 64...268_435_455)
+        maxInFlight = section.int("maxInFlight", default: maxInFlight, range: 1...1_000_000)
         journalRetention = section.duration("journalRetention", default: journalRetention, range: .zero...(day * 365))
         if handlerTimeout > lifetime {
             section.report(

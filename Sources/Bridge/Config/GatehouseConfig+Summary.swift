@@ -26,6 +26,7 @@ extension GatehouseConfig {
             "requests.lifetime": format(requests.lifetime),
             "requests.handlerTimeout": format(requests.handlerTimeout),
             "requests.maxPayloadBytes": String(requests.maxPayloadBytes),
+            "requests.maxInFlight": String(requests.maxInFlight),
             "requests.journalRetention": format(requests.journalRetention),
             "health.interval": format(health.interval),
             "log.level": log.level.rawValue,

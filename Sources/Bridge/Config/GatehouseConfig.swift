@@ -32,7 +32,7 @@ public struct GatehouseConfig: Sendable {
     /// `site`: where the property is.
     public struct SiteSettings: Sendable {
         /// Time zone for vendor formats that carry local time.
-        public var timeZone = TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0)!
+        public var timeZone = TimeZone.gmt
         public init() {}
     }
 
@@ -44,9 +44,15 @@ public struct GatehouseConfig: Sendable {
 
     /// `http`: health, metrics, images and console.
     public struct HTTPSettings: Sendable {
-        public var listen = ConfigHostPort(host: "127.0.0.1", port: 8080)
-        /// When set, required on every request but `/healthz`.
+        public var listener = ListenerSettings(listen: ConfigHostPort(host: "127.0.0.1", port: 8080))
+        public var listen: ConfigHostPort {
+            get { listener.listen }
+            set { listener.listen = newValue }
+        }
+        /// When set, required on every request but `/healthz` (and `/images/…` unless `imagesRequireKey`).
         public var apiKey: Secret?
+        /// Plate photos are personal data: with a key set, `/images/…` may require it too.
+        public var imagesRequireKey = false
         public init() {}
     }
 
@@ -69,6 +75,8 @@ public struct GatehouseConfig: Sendable {
         /// `AdapterCatalog.check`, so an unknown outcome is reported as one, not as "retry".
         public var handlerTimeout: Duration = .seconds(8)
         public var maxPayloadBytes = 65_536
+        /// Requests accepted and not yet answered, across all request topics; beyond it `busy`.
+        public var maxInFlight = 1000
         /// How long answered requests are kept to answer retries by transaction.
         public var journalRetention: Duration = .seconds(24 * 3600)
         public init() {}

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import Topics
 
 /// Gatehouse's HTTP listener: `/healthz`, `/metrics`, `/images/…` and the operator console (`/`).
 public enum BridgeHTTPServer {
@@ -9,14 +10,23 @@ public enum BridgeHTTPServer {
     /// port, which matters when the config asks for port 0.
     public static func application(
         bridge: GatehouseBridge, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
         let settings = bridge.context.config.http
         let router = Router()
-        // Pictures are open: the vendor's operators open them in a browser that has no key, and
-        // their names are random UUIDs (122 bits), never a device's id.
-        router.add(middleware: APIKeyMiddleware(apiKey: settings.apiKey?.reveal(), open: ["/healthz"], openPrefixes: ["/images/"]))
+        router.add(middleware: ListenerErrorMiddleware(maxBodyBytes: settings.listener.limits.maxBodyBytes) { status, message in
+            Response(
+                status: status, headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(data: JSONValue.object(["error": .string(message)]).jsonData())))
+        })
+        // Pictures are open by default: the vendor's operators open them in a browser that has no
+        // key, and their names are random UUIDs (122 bits), never a device's id. Plate photos are
+        // personal data, so `imagesRequireKey` closes them (a browser then asks for the key).
+        router.add(middleware: APIKeyMiddleware(
+            apiKey: settings.apiKey?.reveal(), open: ["/healthz"], openPrefixes: settings.imagesRequireKey ? [] : ["/images/"]))
+        // Open and unauthenticated: many callers at once share one check (see HealthCheckCache).
+        let health = HealthCheckCache(maxAge: .seconds(2)) { await bridge.checkHealth() }
         router.get("healthz") { _, _ -> Response in
-            let result = await bridge.checkHealth()
+            let result = await health.result()
             let body = try JSONCoding.encode(HealthzBody(result: result))
             return Response(
                 status: result.healthy ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
@@ -34,12 +44,10 @@ public enum BridgeHTTPServer {
         // The console's feed runs with the listener: no listener, no console connection.
         let console = ConsoleFeed(context: bridge.context, logger: logger)
         ConsoleRoutes.register(on: router, feed: console, requests: consoleRequests(bridge, logger: logger), bridge: bridge)
-        return Application(
-            router: router,
-            configuration: .init(address: .hostname(settings.listen.host, port: settings.listen.port), serverName: "gatehouse"),
-            services: [console],
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? settings.listen.port) },
-            logger: logger)
+        return try ListenerApplication.make(
+            name: "http", settings: settings.listener, router: router, serverName: "gatehouse", services: [console],
+            logger: logger,
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? settings.listen.port) })
     }
 
     /// The console's request form sends through a reply mailbox of its own, subscribed from now on.

@@ -12,11 +12,19 @@ public final class RequestClient: Sendable {
     private let context: BridgeContext
     private let waiting = Mutex<[Data: ReplySlot]>([:])
 
-    /// A reply awaited, or one that came before its waiter was parked.
+    /// A reply awaited (with the request's transaction, which the reply must repeat), or one
+    /// that came before its waiter was parked.
     private enum ReplySlot {
-        case expected
-        case parked(CheckedContinuation<Data, any Error>)
+        case expected(transaction: String?)
+        case parked(CheckedContinuation<Data, any Error>, transaction: String?)
         case arrived(Data)
+
+        var transaction: String? {
+            switch self {
+            case .expected(let transaction), .parked(_, let transaction): transaction
+            case .arrived: nil
+            }
+        }
     }
 
     /// `name` distinguishes several clients in one process (e.g. `ozlocks-facade`).
@@ -27,15 +35,30 @@ public final class RequestClient: Sendable {
     }
 
     /// Subscribes to the reply topic; call once, before the first request.
+    ///
+    /// A reply is taken only with the Correlation Data of a request this client is waiting for
+    /// and, when that request had a transaction, the same transaction: anyone able to publish
+    /// under `<base>/clients/` could otherwise answer the facade's IssueCard with a card of their
+    /// choosing. The router also refuses a request that names this mailbox as its Response Topic
+    /// without being one of ours (`reserveMailbox`), so nobody can have the bridge answer here.
     public func start() {
+        context.router.reserveMailbox(replyTopic) { [self] correlation in
+            guard let correlation else { return false }
+            return waiting.withLock { $0[correlation] != nil }
+        }
         context.subscribeOnArrival(replyTopic) { [self] message in
             guard let correlation = message.properties.correlationData else { return }
+            let expected = waiting.withLock { $0[correlation]?.transaction }
+            if let expected, (try? ResponseEnvelope.decode(message.payload))?.transaction != expected {
+                context.logger.warning("a reply on \(replyTopic) names another transaction than its request: ignored")
+                return
+            }
             let parked = waiting.withLock { slots -> CheckedContinuation<Data, any Error>? in
                 switch slots[correlation] {
                 case .expected:
                     slots[correlation] = .arrived(message.payload)
                     return nil
-                case .parked(let continuation):
+                case .parked(let continuation, _):
                     slots.removeValue(forKey: correlation)
                     return continuation
                 case .arrived, nil:
@@ -62,12 +85,13 @@ public final class RequestClient: Sendable {
         guard context.mqtt.isConnected else {
             throw GatehouseError(.upstreamUnavailable, "the broker is unavailable: the request on \(topic) was not sent")
         }
+        let transaction = Self.transaction(in: payload)
         let payload = Self.expiring(payload, at: Date().addingTimeInterval(timeout.storeSeconds), in: context.timeZone)
         let correlation = withUnsafeBytes(of: UUID().uuid) { Data($0) }
         let properties = MQTTProperties(
             responseTopic: replyTopic, correlationData: correlation,
             messageExpiry: UInt32(max(1, timeout.components.seconds)), contentType: "application/json")
-        waiting.withLock { $0[correlation] = .expected }
+        waiting.withLock { $0[correlation] = .expected(transaction: transaction) }
         let data: Data
         do {
             data = try await withDeadline(
@@ -85,7 +109,7 @@ public final class RequestClient: Sendable {
                             slots.removeValue(forKey: correlation)
                             return data
                         }
-                        slots[correlation] = .parked(continuation)
+                        slots[correlation] = .parked(continuation, transaction: transaction)
                         return nil
                     }
                     if let arrived { continuation.resume(returning: arrived) }
@@ -113,7 +137,13 @@ public final class RequestClient: Sendable {
     /// task would otherwise stay suspended for ever), and a late reply finds no slot.
     private func abandon(_ correlation: Data, _ error: any Error) {
         let slot = waiting.withLock { $0.removeValue(forKey: correlation) }
-        if case .parked(let continuation) = slot { continuation.resume(throwing: error) }
+        if case .parked(let continuation, _) = slot { continuation.resume(throwing: error) }
+    }
+
+    /// The request's `transaction`, which its reply must repeat.
+    static func transaction(in payload: Data) -> String? {
+        guard RequestRouter.looksLikeJSONObject(payload) else { return nil }
+        return (try? JSONValue.parse(payload))?["transaction"]?.stringValue
     }
 
     /// The request object with `"expiresAt"` added, unless it has one (or is not an object).

@@ -77,11 +77,14 @@ public struct RequestPolicy: Sendable {
     public var handlerTimeout: Duration
     public var maxPayloadBytes: Int
     public var journalRetention: Duration
+    /// Requests accepted and not yet answered; beyond it a request is answered `busy` at once.
+    public var maxInFlight: Int
 
     public init(
         lifetime: Duration = .seconds(30), handlerTimeout: Duration = .seconds(10), maxPayloadBytes: Int = 65_536,
-        journalRetention: Duration = .seconds(86_400)
+        journalRetention: Duration = .seconds(86_400), maxInFlight: Int = 1000
     ) {
+        self.maxInFlight = maxInFlight
         self.lifetime = lifetime
         self.handlerTimeout = handlerTimeout
         self.maxPayloadBytes = maxPayloadBytes

@@ -20,6 +20,12 @@ public final class RequestRouter: Sendable {
     private let inFlight = Mutex<[String: Task<Data, Never>]>([:])
     /// Requests being served right now, so a shutdown can let them finish before the store closes.
     private let serving = Atomic<Int>(0)
+    /// Requests accepted and not yet answered; beyond `policy.maxInFlight` new ones get `busy`
+    /// at once instead of a task each (a flood would otherwise grow tasks and memory unbounded).
+    private let inProgress = Atomic<Int>(0)
+    /// Reply topics of the bridge's own requesters (`RequestClient`), with how each recognises
+    /// the Correlation Data of its own requests.
+    private let mailboxes = Mutex<[String: @Sendable (Data?) -> Bool]>([:])
     private let metrics = RequestMetrics()
     /// MQTT 5 Response Topics must lie under this prefix (`<base>/clients/`). The bridge may publish
     /// anywhere under its base topic, so an arbitrary Response Topic would let any requester make it
@@ -66,12 +72,30 @@ public final class RequestRouter: Sendable {
         guard let route = route(for: message.topic) else { return }
         let started = ContinuousClock.now
         let operation = String(message.topic.split(separator: "/").last ?? "")
+        guard inProgress.wrappingAdd(1, ordering: .relaxed).newValue <= policy.maxInFlight else {
+            inProgress.subtract(1, ordering: .relaxed)
+            let refusal = GatehouseError(
+                .busy, "\(policy.maxInFlight) requests are in progress (requests.maxInFlight); nothing ran, try again shortly")
+            respond(to: message, with: ResponseEnvelope.failure(refusal, transaction: transactionHint(message)).encoded())
+            note(refusal, message: message, operation: operation, started: started)
+            return
+        }
         let admission = Result { () throws -> Admitted in
             let request = try admit(message, route, operation: operation)
             let turn = try route.serializationKey?(request).map { try serializer.enqueue($0, limit: route.queueLimit) }
             return Admitted(request: request, turn: turn)
         }
-        Task { await self.serve(message, route, admission, operation: operation, started: started) }
+        Task {
+            await self.serve(message, route, admission, operation: operation, started: started)
+            self.inProgress.subtract(1, ordering: .relaxed)
+        }
+    }
+
+    /// Reserves `topic` as the reply mailbox of one of the bridge's own requesters: a request
+    /// naming it as Response Topic is refused unless `owns` recognises its Correlation Data, so
+    /// no other client can have the bridge publish into that mailbox.
+    public func reserveMailbox(_ topic: String, owns: @escaping @Sendable (Data?) -> Bool) {
+        mailboxes.withLock { $0[topic] = owns }
     }
 
     /// A request that passed the checks, with its place in line when its route serialises.
@@ -141,6 +165,10 @@ public final class RequestRouter: Sendable {
             throw GatehouseError(
                 .invalidRequest,
                 "Response Topic '\(responseTopic)' is not allowed: use a topic under \(responseTopicPrefix)")
+        }
+        if let responseTopic = message.properties.responseTopic, !isOwnMailboxAllowed(responseTopic, message.properties.correlationData) {
+            throw GatehouseError(
+                .invalidRequest, "Response Topic '\(responseTopic)' is the mailbox of one of Gatehouse's own requesters")
         }
         if message.retain {
             throw GatehouseError(
@@ -265,7 +293,9 @@ public final class RequestRouter: Sendable {
     private func respond(to request: MQTTMessage, with response: Data) {
         var properties = MQTTProperties(contentType: "application/json")
         let topic: String
-        if let responseTopic = request.properties.responseTopic, isAllowedResponseTopic(responseTopic) {
+        if let responseTopic = request.properties.responseTopic, isAllowedResponseTopic(responseTopic),
+            isOwnMailboxAllowed(responseTopic, request.properties.correlationData)
+        {
             topic = responseTopic
             properties.correlationData = request.properties.correlationData
         } else if let defaultTopic = TopicTree.responseTopic(forRequest: request.topic) {
@@ -289,6 +319,16 @@ public final class RequestRouter: Sendable {
     }
 
     // MARK: helpers
+
+    /// False when `topic` is (or lies under) a reserved mailbox whose owner does not recognise `correlation`.
+    private func isOwnMailboxAllowed(_ topic: String, _ correlation: Data?) -> Bool {
+        let owner = mailboxes.withLock { mailboxes -> (@Sendable (Data?) -> Bool)? in
+            guard !mailboxes.isEmpty else { return nil }
+            if let exact = mailboxes[topic] { return exact }
+            return mailboxes.first { topic.hasPrefix($0.key + "/") }?.value
+        }
+        return owner?(correlation) ?? true
+    }
 
     private func isAllowedResponseTopic(_ topic: String) -> Bool {
         // Bytes, not `String.contains(_: String)`: Foundation's version bridges to NSString, which

@@ -21,7 +21,8 @@ public final class GatehouseBridge: Service, Sendable {
             options: MQTTOptions(config: config, topics: topics), logger: Self.mqttLogger(level: logger.logLevel))
         let policy = RequestPolicy(
             lifetime: config.requests.lifetime, handlerTimeout: config.requests.handlerTimeout,
-            maxPayloadBytes: config.requests.maxPayloadBytes, journalRetention: config.requests.journalRetention)
+            maxPayloadBytes: config.requests.maxPayloadBytes, journalRetention: config.requests.journalRetention,
+            maxInFlight: config.requests.maxInFlight)
         let router = RequestRouter(
             client: client, journal: store.journal, policy: policy, responseTopicPrefix: "\(topics.base)/clients/",
             logger: logger)

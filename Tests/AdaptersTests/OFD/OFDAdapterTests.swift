@@ -125,6 +125,19 @@ struct OFDAdapterTests {
         await h.stop()
     }
 
+    // "⁰" and "٠" have a whole-number value of 0: they passed the check digits and then made
+    // `URLComponents(string:)!` trap, ending the process.
+    @Test("list-kkts: an INN with non-ASCII digits is refused naming the field, not a crash", arguments: ["018202162⁰", "018202162٠"])
+    func nonASCIIDigits(inn: String) async throws {
+        let h = try await OFDHarness.start()
+        let answer = try await h.request("list-kkts", #"{"inn":"\#(inn)"}"#)
+        #expect(answer["error"]?["code"] == "invalid-request", "\(answer)")
+        #expect(answer["error"]?["message"]?.stringValue?.contains("inn") == true, "\(answer)")
+        let listed = try await h.request("list-kkts", #"{"inn":"0182021620"}"#)
+        #expect(listed["error"] == nil, "the adapter no longer answers: \(listed)")
+        await h.stop()
+    }
+
     @Test("pay-status: fields mapped; a period over 30 days is refused naming the field")
     func payStatus() async throws {
         let rnm = OFDHarness.rnm(4)

@@ -11,7 +11,7 @@ import NIOCore
 
 @Suite("OZLocks facade: HTTP → MQTT → adapter → simulator → MQTT → HTTP")
 struct OZLocksFacadeTests {
-    private func call(_ port: Int, _ method: String, _ path: String, _ body: String, key: String = "facade-key")
+    private func call(_ port: Int, _ method: String, _ path: String, _ body: String, key: String = "facade-key", record: Bool = true)
         async throws -> (Int, JSONValue?)
     {
         // AsyncHTTPClient: the vendor's GET requests carry a JSON body, which URLSession refuses.
@@ -23,9 +23,9 @@ struct OZLocksFacadeTests {
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         let data = Data(buffer: try await response.body.collect(upTo: 1 << 20))
         // For scripts/check-contract.py: every exchange against docs/openapi/ozlocks-facade.yaml.
-        ContractRecorder.shared?.recordHTTP(
+        if record { ContractRecorder.shared?.recordHTTP(
             api: "ozlocks-facade", method: method, path: "/\(path)", status: Int(response.status.code), request: Data(body.utf8),
-            response: data, contentType: response.headers.first(name: "Content-Type"))
+            response: data, contentType: response.headers.first(name: "Content-Type")) }
         return (Int(response.status.code), try? JSONValue.parse(data))
     }
 
@@ -115,6 +115,23 @@ struct OZLocksFacadeTests {
         let (s7, e7) = try await call(port, "GET", "ReadState", #"{"Room":"103","WorkstationID":"W"}"#)
         #expect(s7 == 400)  // upstream-unavailable: "server not available"
         #expect(e7?["ECode"] == "400")
+        await h.stop()
+    }
+
+    @Test("unknown path, wrong method and an oversize body get ECode/EMessage, not Hummingbird's bare status")
+    func listenerErrors() async throws {
+        let h = try await OZLocksHarness.start(facade: true)
+        let port = try #require(await h.adapter.facadePort())
+        // Neither the path nor the method is in the document: not recorded for the contract check.
+        let (s1, e1) = try await call(port, "POST", "OpenEverything", "{}", record: false)
+        #expect(s1 == 404)
+        #expect(e1?["ECode"] == "404" && e1?["EMessage"]?.stringValue?.contains("/OpenEverything") == true, "\(String(describing: e1))")
+        let (s2, e2) = try await call(port, "POST", "ReadState", #"{"Room":"101","WorkstationID":"W"}"#, record: false)
+        #expect([404, 405].contains(s2))
+        #expect(e2?["ECode"] != nil && e2?["EMessage"] != nil, "\(String(describing: e2))")
+        let (s3, e3) = try await call(port, "POST", "IssueCard", "{\"Pad\":\"" + String(repeating: "x", count: 2 << 20) + "\"}")
+        #expect(s3 == 413)
+        #expect(e3?["ECode"] == "413", "\(String(describing: e3))")
         await h.stop()
     }
 

@@ -16,10 +16,11 @@ struct VankeSupplierTests {
         #expect(wrong == ["respCode": "1", "respDesc": "token invalid"])
         let missing = try await h.call("receiveOpenGate", gate, credentials: .missingToken)
         #expect(missing == ["respCode": "1", "respDesc": "field 'token': missing"])
-        let stale = try await h.call("receiveOpenGate", gate, credentials: .time(Date().addingTimeInterval(-301)))
+        // The default window is ±60 s (it was ±5 min: a captured call could be replayed for 10 minutes).
+        let stale = try await h.call("receiveOpenGate", gate, credentials: .time(Date().addingTimeInterval(-61)))
         #expect(stale["respCode"] == "1")
-        #expect(stale["respDesc"]?.stringValue?.contains("allowed ±300 s") == true, "\(stale)")
-        let early = try await h.call("receiveOpenGate", gate, credentials: .time(Date().addingTimeInterval(290)))
+        #expect(stale["respDesc"]?.stringValue?.contains("allowed ±60 s") == true, "\(stale)")
+        let early = try await h.call("receiveOpenGate", gate, credentials: .time(Date().addingTimeInterval(55)))
         #expect(early["respCode"] == "0", "inside the window")
         let lot = try await h.call("receiveOpenGate", gate, credentials: .parkingLotId("lot-2"))
         #expect(lot == ["respCode": "1", "respDesc": "field 'parkingLotId': unknown parking lot"])
@@ -160,6 +161,11 @@ struct VankeSupplierTests {
         let unknown = try await h.platform.callSupplierRaw(h.supplierURL, "openEverything", body: Data("{}".utf8))
         #expect(unknown.status == 404)
         #expect(unknown.respCode == "1")
+        // Above the body limit: respCode 1, by its Content-Length (413) or when the read passes the limit (200).
+        let huge = try await h.platform.callSupplierRaw(h.supplierURL, "checkConnect", body: Data(count: 2 << 20))
+        #expect([200, 413].contains(huge.status))
+        #expect(huge.respCode == "1")
+        #expect(huge.respDesc?.contains("body") == true, "\(huge.respDesc ?? "")")
         await h.stop()
     }
 

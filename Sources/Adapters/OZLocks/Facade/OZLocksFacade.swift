@@ -44,17 +44,20 @@ final class OZLocksFacade: Sendable {
             }
             router.on(RouterPath(operation.rawValue), method: operation.isGet ? .get : .post, use: handler)
         }
-        let app = Application(
-            router: router,
-            configuration: .init(
-                address: .hostname(settings.listen.host, port: settings.listen.port), serverName: "gatehouse-ozlocks"),
-            onServerRunning: { [self] channel in
-                let port = channel.localAddress?.port ?? self.settings.listen.port
-                self.boundPort.withLock { $0 = port }
-                self.logger.info("OZLocks facade listening on \(self.settings.listen.host):\(port)")
-            },
-            logger: logger)
+        // Unknown paths, wrong methods and oversize bodies get the vendor's ECode/EMessage too.
+        router.add(middleware: ListenerErrorMiddleware(maxBodyBytes: settings.listener.limits.maxBodyBytes) { status, message in
+            Self.response(FacadeError(status: status.code, code: String(status.code), message: message))
+        })
         do {
+            let app = try ListenerApplication.make(
+                name: "ozlocks-facade", settings: settings.listener, router: router, serverName: "gatehouse-ozlocks",
+                logger: logger,
+                onServerRunning: { [self] channel in
+                    let port = channel.localAddress?.port ?? self.settings.listen.port
+                    self.boundPort.withLock { $0 = port }
+                    let scheme = self.settings.listener.tls == nil ? "http" : "https"
+                    self.logger.info("OZLocks facade listening on \(scheme)://\(self.settings.listen.host):\(port)")
+                })
             try await listener.run(app, logger: logger)
         } catch {
             logger.error("OZLocks facade stopped: \(error)")
@@ -71,7 +74,13 @@ final class OZLocksFacade: Sendable {
             logger.warning("OZLocks facade: refused \(operation.rawValue) with a missing or unknown API key")
             return Self.response(FacadeError(status: 401, code: "401", message: "unknown API key"))
         }
-        let body = Data(buffer: try await request.body.collect(upTo: 1 << 20))
+        let body: Data
+        do {
+            body = Data(buffer: try await request.body.collect(upTo: settings.listener.limits.maxBodyBytes))
+        } catch {
+            // Over the limit without a Content-Length (chunked), or the client went away mid-body.
+            return Self.response(FacadeError(status: 413, code: "413", message: "body over \(settings.listener.limits.maxBodyBytes) bytes"))
+        }
         do {
             let call = try translation.translate(operation, LenientJSON.repair(body))
             var payload = call.payload
