@@ -16,7 +16,14 @@ public enum AdapterCatalog {
                 let settings = FIASSettings(section: section)
                 if config.enabledAdapters.contains(name) { checkOrder(settings, section, handler: config.requests.handlerTimeout) }
             case "ofd": _ = OFDSettings(section: section)
-            case "vanke": _ = VankeSettings(section: section)
+            case "vanke":
+                let settings = VankeSettings(section: section)
+                // base64 grows a picture by 4/3; the rest of the recognition is far below 64 KiB.
+                if settings.maxImageBytes / 3 * 4 + 65_536 > config.mqtt.maxPacketSize {
+                    section.report(
+                        "a picture of \(settings.maxImageBytes) bytes does not fit mqtt.maxPacketSize (\(config.mqtt.maxPacketSize)) as base64",
+                        key: "maxImageBytes", severity: .warning)
+                }
             default: continue
             }
             section.finish()

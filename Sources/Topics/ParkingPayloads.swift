@@ -56,6 +56,8 @@ public struct GateCrossing: Codable, Sendable, Equatable {
 public struct GateDecision: Codable, Sendable, Equatable {
     public enum DecidedBy: String, Codable, Sendable, CaseIterable {
         case platform, autoRelease = "auto-release", alwaysOpen = "always-open", force
+        /// Gatehouse itself, without asking the platform: a recognition it could not take (`too-large`).
+        case bridge
     }
 
     public var uuid: String

@@ -35,6 +35,10 @@ struct VankeIntake: Sendable {
 
     func recognition(_ stored: IntakeEvent) async -> IntakeDisposition {
         let message = stored.message
+        if let size = message.oversize {
+            tooLarge(message, size: size)
+            return .settled
+        }
         guard let gate = level(message, fromEnd: 1), let fields = event(GateRecognition.self, message) else { return .settled }
         do {
             try check(uuid: fields.uuid)
@@ -194,6 +198,10 @@ struct VankeIntake: Sendable {
     /// An event payload, or nil (logged) when it is retained, empty or malformed. A retained event
     /// would be pushed again on every reconnect, so it is refused like a retained command.
     private func event<T: Decodable>(_ type: T.Type, _ message: MQTTMessage) -> T? {
+        if let size = message.oversize {
+            logger.warning("refused \(message.topic): \(size) bytes, over mqtt.maxPacketSize")
+            return nil
+        }
         guard !message.payload.isEmpty else { return nil }
         if message.retain {
             logger.warning("refused a retained event on \(message.topic): events are never replayed")
@@ -210,6 +218,19 @@ struct VankeIntake: Sendable {
     /// The event was taken before (a broker redelivery); a store that cannot say counts as no.
     private func alreadyTaken(_ key: String) async -> Bool {
         (try? await context.store.intake.isClaimed(key)) ?? false
+    }
+
+    /// A recognition too large to take: the barrier's side hears `open: false` rather than nothing
+    /// (it can name the recognition only when its uuid was found in the bytes).
+    private func tooLarge(_ message: MQTTMessage, size: Int) {
+        let reason = "too-large: \(size) bytes, over mqtt.maxPacketSize (publish imageUrl instead of the picture)"
+        guard let gate = level(message, fromEnd: 1), let uuid = (try? JSONValue.parse(message.payload))?["uuid"]?.stringValue
+        else {
+            logger.warning("refused \(message.topic): \(reason); no uuid found, so no decision")
+            return
+        }
+        logger.warning("refused recognition \(uuid) at gate \(gate): \(reason)")
+        pusher.publishDecision(gate, GateDecision(uuid: uuid, open: false, by: .bridge, reason: reason))
     }
 
     private func refuse(_ message: MQTTMessage, _ error: any Error) {

@@ -72,8 +72,8 @@ public struct VankeSettings: Sendable {
     public var loopAlarmAfter: Duration = .seconds(30)
     /// Base of the picture URLs pushed to the platform; default `http://<http.listen>`.
     public var imageBaseUrl: String?
-    /// The recognition must also fit `mqtt.maxPacketSize` (1 MiB by default: base64 grows a picture by 4/3).
-    public var maxImageBytes = 768 << 10
+    /// The recognition must also fit `mqtt.maxPacketSize` (4 MiB by default: base64 grows a picture by 4/3).
+    public var maxImageBytes = 2 << 20
     /// How long stored pictures are kept.
     public var imageRetention: Duration = .seconds(7 * 86_400)
     /// How long failed recognition and crossing pushes stay for `queryUnPush*`: an outage must not

@@ -22,7 +22,7 @@ extension GatehouseConfig {
         /// MQTT 5 Session Expiry Interval; 0 ends the session with the connection. A day by default,
         /// so a restart or a crash finds the events published meanwhile queued at the broker.
         public var sessionExpiry: Duration = .seconds(86_400)
-        public var maxPacketSize = 1_048_576
+        public var maxPacketSize = 4_194_304
         public var tls = TLS()
         public var reconnect = Reconnect()
         /// Messages held between the MQTT client thread and Swift before back-pressure.

@@ -45,8 +45,13 @@ final class MQTTCallbackContext: Sendable {
     private let connectionWaiters = Mutex<[UUID: CheckedContinuation<Void, Never>]>([:])
     private let reconnects = Counter(label: "gatehouse_mqtt_reconnects_total")
     private let messagesIn = Counter(label: "gatehouse_mqtt_messages_in_total")
+    private let oversized = Counter(label: "gatehouse_mqtt_oversize_total")
+    private let oversizeLog = LogThrottle(interval: .seconds(60))
+    /// Larger payloads are taken as `oversize` (the broker may send up to twice this, see MQTTNetworkLoop).
+    let maxPayloadBytes: Int
 
-    init(inboundCapacity: Int, protocolVersion: MQTTProtocolVersion, logger: Logger) {
+    init(inboundCapacity: Int, protocolVersion: MQTTProtocolVersion, maxPayloadBytes: Int, logger: Logger) {
+        self.maxPayloadBytes = maxPayloadBytes
         self.inbound = InboundQueue(capacity: inboundCapacity, logger: logger)
         self.protocolVersion = protocolVersion
         self.logger = logger
@@ -123,11 +128,24 @@ final class MQTTCallbackContext: Sendable {
     func didReceive(_ message: UnsafePointer<mosquitto_message>, _ properties: OpaquePointer?) {
         let m = message.pointee
         let topic = String(cString: m.topic)
-        let payload = m.payload.map { Data(bytes: $0, count: Int(m.payloadlen)) } ?? Data()
+        let size = Int(m.payloadlen)
+        let buffer = m.payload.map { UnsafeRawBufferPointer(start: $0, count: size) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
         messagesIn.increment()
-        let received = MQTTMessage(
-            topic: topic, payload: payload, qos: MQTTQoS(rawValue: m.qos) ?? .atMostOnce, retain: m.retain,
+        var received = MQTTMessage(
+            topic: topic, payload: Data(), qos: MQTTQoS(rawValue: m.qos) ?? .atMostOnce, retain: m.retain,
             properties: MQTTPropertyList.read(properties))
+        if size > maxPayloadBytes {
+            // Taken, not silently dropped: its consumer reports it (a recognition gets a decision
+            // `too-large`); only its uuid is kept, found in the bytes without parsing them.
+            received.oversize = size
+            received.payload = OversizePayload.salvage(buffer)
+            oversized.increment()
+            if oversizeLog.allow(topic) {
+                logger.warning("a message of \(size) bytes on \(topic) is over mqtt.maxPacketSize (\(maxPayloadBytes)): reported, not acted on")
+            }
+        } else {
+            received.payload = Data(buffer)
+        }
         switch arrival.withLock({ $0 })?.handle(received) ?? .queue {
         case .handled: return
         case .queue: inbound.push(received)

@@ -26,7 +26,8 @@ public final class MQTTClient: Sendable {
         self.options = options
         self.logger = logger
         let context = MQTTCallbackContext(
-            inboundCapacity: options.inboundCapacity, protocolVersion: options.protocolVersion, logger: logger)
+            inboundCapacity: options.inboundCapacity, protocolVersion: options.protocolVersion,
+            maxPayloadBytes: options.maxPacketSize, logger: logger)
         self.context = context
         userdata = Unmanaged.passRetained(context)
         guard let handle = mosquitto_new(options.clientID, options.cleanStart, userdata.toOpaque()) else {

@@ -49,6 +49,9 @@ public struct MQTTMessage: Sendable {
     public var properties: MQTTProperties
     /// When the bridge received it; the basis for Message Expiry checks.
     public var receivedAt: Date
+    /// The payload's size when it was over `mqtt.maxPacketSize`: the payload then holds only what
+    /// could be salvaged (`{"uuid":…}` when one was found), so consumers can report it, never act on it.
+    public var oversize: Int?
 
     public init(
         topic: String, payload: Data, qos: MQTTQoS = .atLeastOnce, retain: Bool = false,

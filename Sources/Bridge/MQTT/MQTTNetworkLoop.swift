@@ -145,8 +145,12 @@ final class MQTTNetworkLoop: Sendable {
         if expiry > 0 {
             mosquitto_property_add_int32(&properties, MQTTPropertyList.id(MQTT_PROP_SESSION_EXPIRY_INTERVAL), expiry)
         }
+        // Twice what is taken: a broker silently drops what exceeds the client's Maximum Packet
+        // Size, so a message up to twice the limit still arrives and is reported as too large
+        // (`MQTTMessage.oversize`) instead of vanishing. The broker's max_packet_size bounds the rest.
         mosquitto_property_add_int32(
-            &properties, MQTTPropertyList.id(MQTT_PROP_MAXIMUM_PACKET_SIZE), UInt32(clamping: options.maxPacketSize))
+            &properties, MQTTPropertyList.id(MQTT_PROP_MAXIMUM_PACKET_SIZE),
+            UInt32(clamping: min(268_435_455, options.maxPacketSize * 2)))
         return mosquitto_connect_bind_v5(handle, options.host, Int32(options.port), keepAlive, nil, properties)
     }
 

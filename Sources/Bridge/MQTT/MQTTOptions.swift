@@ -59,7 +59,7 @@ public struct MQTTOptions: Sendable {
         protocolVersion: MQTTProtocolVersion = .v5, keepAlive: Duration = .seconds(30),
         cleanStart: Bool = true, sessionExpiry: Duration = .zero, will: MQTTWill? = nil,
         reconnectMinDelay: Duration = .seconds(1), reconnectMaxDelay: Duration = .seconds(30),
-        maxPacketSize: Int = 1_048_576, inboundCapacity: Int = 10_000
+        maxPacketSize: Int = 4_194_304, inboundCapacity: Int = 10_000
     ) {
         self.host = host
         self.port = port

@@ -156,10 +156,9 @@ public final class RequestRouter: Sendable {
 
     /// Turns a message into a checked request, or throws why it is refused.
     private func admit(_ message: MQTTMessage, _ route: RequestRoute, operation: String) throws -> RequestContext {
-        if message.payload.count > policy.maxPayloadBytes {
-            throw GatehouseError(
-                .invalidRequest,
-                "payload: \(message.payload.count) bytes exceed the maximum of \(policy.maxPayloadBytes)")
+        let size = message.oversize ?? message.payload.count
+        if size > policy.maxPayloadBytes {
+            throw GatehouseError(.invalidRequest, "payload: \(size) bytes exceed the maximum of \(policy.maxPayloadBytes)")
         }
         if let responseTopic = message.properties.responseTopic, !isAllowedResponseTopic(responseTopic) {
             throw GatehouseError(

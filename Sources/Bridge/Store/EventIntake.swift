@@ -25,8 +25,8 @@ public struct EventIntake: Sendable {
         try database.pool.write { db in
             for message in messages {
                 try db.run(
-                    sql: "INSERT INTO intake (topic, payload, qos, retain, receivedAt) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [message.topic, message.payload, message.qos.rawValue, message.retain, now])
+                    sql: "INSERT INTO intake (topic, payload, qos, retain, receivedAt, oversize) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [message.topic, message.payload, message.qos.rawValue, message.retain, now, message.oversize])
             }
         }
     }
@@ -35,14 +35,14 @@ public struct EventIntake: Sendable {
     public func entries(after id: Int64, limit: Int) async throws -> [Entry] {
         try await database.pool.read { db in
             try db.rows(
-                sql: "SELECT id, topic, payload, qos, retain FROM intake WHERE id > ? ORDER BY id LIMIT ?",
+                sql: "SELECT id, topic, payload, qos, retain, oversize FROM intake WHERE id > ? ORDER BY id LIMIT ?",
                 arguments: [id, limit]
             ).map { row in
-                Entry(
-                    id: row["id"],
-                    message: MQTTMessage(
-                        topic: row["topic"], payload: row["payload"],
-                        qos: MQTTQoS(rawValue: row["qos"]) ?? .atLeastOnce, retain: row["retain"]))
+                var message = MQTTMessage(
+                    topic: row["topic"], payload: row["payload"],
+                    qos: MQTTQoS(rawValue: row["qos"]) ?? .atLeastOnce, retain: row["retain"])
+                message.oversize = row["oversize"]
+                return Entry(id: row["id"], message: message)
             }
         }
     }

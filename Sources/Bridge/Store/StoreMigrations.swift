@@ -133,6 +133,13 @@ enum StoreMigrations {
                 ALTER TABLE requestJournal ADD COLUMN claimUptime REAL;
                 """)
         }
+        migrator.registerMigration("v7") { db in
+            try db.execute(sql: """
+                -- The size of an event that was over mqtt.maxPacketSize (its payload then holds only
+                -- its uuid), so its consumer can still report it after a restart.
+                ALTER TABLE intake ADD COLUMN oversize INTEGER;
+                """)
+        }
         return migrator
     }
 }

@@ -23,7 +23,8 @@ final class VankeHarness: Sendable {
 
     static func start(
         withHTTP: Bool = false, broker: TestBroker = .shared, platform setUp: (VankePlatformSimulator) -> Void = { _ in },
-        settings configure: (inout VankeSettings) -> Void = { _ in }
+        settings configure: (inout VankeSettings) -> Void = { _ in },
+        bridge configureBridge: (inout GatehouseConfig) -> Void = { _ in }
     ) async throws -> VankeHarness {
         let platform = VankePlatformSimulator(appId: appId, appSecret: secret, parkingLotId: lot, timeZone: zone)
         if let recorder = ContractRecorder.shared {
@@ -56,6 +57,7 @@ final class VankeHarness: Sendable {
         let adapter = VankeAdapter(settings: settings, logger: log.logger("gatehouse.adapter.vanke"))
         var config = RunningBridge.testConfig(port: broker.port)
         config.site.timeZone = zone
+        configureBridge(&config)
         let running = try await RunningBridge(config: config, adapters: [adapter], withHTTP: withHTTP)
         let client = try await MessageCollector(port: broker.port, filters: ["\(config.mqtt.baseTopic)/#"])
         guard let supplierPort = await adapter.supplierPort() else { throw TestFailure("supplier endpoints did not start") }

@@ -22,7 +22,7 @@ import Testing
         // A persistent session by default: events published while the bridge restarts wait at the broker.
         #expect(!config.mqtt.cleanStart)
         #expect(config.mqtt.sessionExpiry == .seconds(86_400))
-        #expect(config.mqtt.maxPacketSize == 1_048_576)
+        #expect(config.mqtt.maxPacketSize == 4_194_304)
         #expect(config.mqtt.tls.ca == nil && !config.mqtt.tls.insecure)
         #expect(config.mqtt.reconnect.minDelay == .seconds(1) && config.mqtt.reconnect.maxDelay == .seconds(30))
         #expect(config.mqtt.inboundBuffer == 10_000)
