@@ -3,7 +3,7 @@
 # when they are present, runs `apt-get update` only when an install needs it.
 set -euo pipefail
 # python3-yaml and python3-jsonschema: scripts/check-contract.py (run by /usr/bin/python3).
-packages=(mosquitto mosquitto-clients libmosquitto-dev libsqlite3-dev libssl-dev python3 python3-yaml python3-jsonschema)
+packages=(mosquitto mosquitto-clients libmosquitto-dev libsqlite3-dev libssl-dev python3 python3-yaml python3-jsonschema openssl curl)
 # chromium: the operator console's headless-browser test (scripts/console-browser.py). Optional:
 # when it cannot be installed the build goes on and that test is skipped, saying why.
 optional=(chromium)

@@ -76,4 +76,21 @@ struct APIKeyMiddlewareTests {
         #expect(try await status(URL(string: "http://127.0.0.1:\(port)/healthz")!).0 == 200)
         await running.stop()
     }
+
+    @Test("imagesRequireKey: plate photos need the key (401 without it); by default they stay open")
+    func images() async throws {
+        let image = "/images/\(UUID().uuidString.lowercased()).jpg"
+        for closed in [false, true] {
+            var config = RunningBridge.testConfig(port: TestBroker.shared.port)
+            config.http.apiKey = Secret("k-789")
+            config.http.imagesRequireKey = closed
+            let running = try await RunningBridge(config: config, withHTTP: true)
+            let port = try #require(running.httpPort)
+            let url = try #require(URL(string: "http://127.0.0.1:\(port)\(image)"))
+            // 404: past the key check, no such picture.
+            #expect(try await status(url).0 == (closed ? 401 : 404))
+            #expect(try await status(url, ["X-API-Key": "k-789"]).0 == 404)
+            await running.stop()
+        }
+    }
 }

@@ -146,4 +146,28 @@ struct ListenerLimitsTests {
             withExtendedLifetime(held) {}
         }
     }
+
+    @Test("tls: the listener speaks HTTPS with the configured certificate; plain HTTP gets no answer")
+    func tls() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("listener-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let certificate = folder.appendingPathComponent("cert.pem").path
+        let key = folder.appendingPathComponent("key.pem").path
+        let made = try await Subprocess.run("/usr/bin/openssl", [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "1",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+        ])
+        try #require(made.status == 0, "openssl: \(made.output)")
+        try await Self.withListener({ $0.tls = ListenerTLS(certificate: certificate, key: key) }) { port in
+            let answer = try await Subprocess.run("/usr/bin/curl", [
+                "-sS", "--max-time", "5", "--cacert", certificate, "-d", "abc", "https://127.0.0.1:\(port)/echo",
+            ])
+            #expect(answer.status == 0 && answer.output == "3", "curl exited \(answer.status): \(answer.output)")
+            let plain = try RawSocket(port: port)
+            plain.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc")
+            let (data, _) = await plain.readUntilClosed(timeout: .seconds(5))
+            #expect(RawHTTPAnswer(data) == nil, "a plain HTTP request was answered in clear")
+        }
+    }
 }
