@@ -83,7 +83,8 @@ enum OFDTime {
         if parts.count == 1 { parts.append("00:00:00") }
         let day = parts[0].split(separator: "-").compactMap { Int($0) }
         let time = parts[1].split(separator: ":").compactMap { Int($0) }
-        guard day.count == 3, time.count >= 2 else { return nil }
+        // Four-digit years only: Calendar turns a year of Int.max into year 1 instead of failing.
+        guard day.count == 3, (1...9999).contains(day[0]), time.count >= 2 else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = .gmt
         return calendar.date(
