@@ -3,18 +3,20 @@ import Logging
 
 /// Builds the adapters the config enables. Each vendor folder adds its adapter here as it lands.
 public enum AdapterCatalog {
-    /// Reads every configured adapter's section so its problems (unknown keys, wrong types) join
-    /// the config's problem list, without starting anything.
+    /// Reads every enabled adapter's section so its problems (unknown keys, wrong types, unset
+    /// variables) join the config's problem list, without starting anything. A disabled adapter's
+    /// section is not read: its `${…}` variables and required keys stay silent, as
+    /// docs/configuration.md promises (enable it to have it checked).
     public static func check(_ config: GatehouseConfig) {
-        for name in GatehouseConfig.knownAdapters {
+        for name in GatehouseConfig.knownAdapters where config.enabledAdapters.contains(name) {
             guard let section = config.adapterSection(name) else { continue }
             switch name {
             case "ozlocks":
                 let settings = OZLocksSettings(section: section)
-                if config.enabledAdapters.contains(name) { checkOrder(settings, section, handler: config.requests.handlerTimeout) }
+                checkOrder(settings, section, handler: config.requests.handlerTimeout)
             case "fias":
                 let settings = FIASSettings(section: section)
-                if config.enabledAdapters.contains(name) { checkOrder(settings, section, handler: config.requests.handlerTimeout) }
+                checkOrder(settings, section, handler: config.requests.handlerTimeout)
             case "ofd": _ = OFDSettings(section: section)
             case "vanke":
                 let settings = VankeSettings(section: section)

@@ -105,17 +105,45 @@ struct BridgeProcessTests {
         #expect(check.text.contains("unknown key"), "\(check.text)")
     }
 
-    @Test("check-config accepts the example configuration")
+    @Test("check-config accepts the example configuration as the README runs it: no environment, no complaint")
     func checkConfigExample() async throws {
-        let check = try GatehouseProcess(
-            ["check-config", "gatehouse.example.yml"],
-            environment: [
-                "GATEHOUSE_MQTT_PASSWORD": "s3cret-mqtt", "OZLOCKS_API_KEY": "k1", "OZLOCKS_FACADE_KEY": "k2",
-                "VANKE_APP_SECRET": "eV7spoA0rr7EyjGuJxQFOa3Vs5wvcRUo", "OFD_LOGIN": "login", "OFD_PASSWORD": "p@ss",
-            ])
+        let check = try GatehouseProcess(["check-config", "gatehouse.example.yml"])
         #expect(try await check.waitForExit() == 0, "\(check.text)")
-        #expect(!check.text.contains("s3cret-mqtt"))
+        #expect(check.text.contains("configuration OK"), "\(check.text)")
+        #expect(!check.text.contains("not set"), "a disabled adapter's variable complained: \(check.text)")
+        #expect(!check.text.contains("warning"), "\(check.text)")
+    }
+
+    @Test("check-config of the example with every adapter enabled: their variables are required, then accepted, never shown")
+    func checkConfigExampleEnabled() async throws {
+        let enabled = [
+            "GATEHOUSE_ADAPTERS_OZLOCKS_ENABLED": "true", "GATEHOUSE_ADAPTERS_FIAS_ENABLED": "true",
+            "GATEHOUSE_ADAPTERS_VANKE_ENABLED": "true", "GATEHOUSE_ADAPTERS_OFD_ENABLED": "true",
+        ]
+        let missing = try GatehouseProcess(["check-config", "gatehouse.example.yml"], environment: enabled)
+        #expect(try await missing.waitForExit() != 0)
+        for variable in ["OZLOCKS_API_KEY", "OZLOCKS_FACADE_KEY", "VANKE_APP_SECRET", "OFD_LOGIN", "OFD_PASSWORD"] {
+            #expect(missing.text.contains("\(variable) is not set"), "\(variable): \(missing.text)")
+        }
+        let secrets = [
+            "OZLOCKS_API_KEY": "k1", "OZLOCKS_FACADE_KEY": "k2", "VANKE_APP_SECRET": "eV7spoA0rr7EyjGuJxQFOa3Vs5wvcRUo",
+            "OFD_LOGIN": "login", "OFD_PASSWORD": "p@ss",
+        ]
+        let check = try GatehouseProcess(
+            ["check-config", "gatehouse.example.yml"], environment: enabled.merging(secrets) { a, _ in a })
+        #expect(try await check.waitForExit() == 0, "\(check.text)")
+        #expect(!check.text.contains("eV7spoA0rr7EyjGuJxQFOa3Vs5wvcRUo"))
         #expect(!check.text.contains("p@ss"))
+    }
+
+    @Test("a disabled adapter with required keys missing stays silent", arguments: ["ozlocks", "vanke", "ofd", "fias"])
+    func disabledAdapterIsSilent(adapter: String) async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("disabled-\(adapter)-\(UUID().uuidString).yml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try "adapters: { \(adapter): { enabled: false } }\n".write(to: file, atomically: true, encoding: .utf8)
+        let check = try GatehouseProcess(["check-config", file.path])
+        #expect(try await check.waitForExit() == 0, "\(check.text)")
+        #expect(!check.text.contains("missing required key"), "\(check.text)")
     }
 
     @Test("check-config warns about a GATEHOUSE_ variable that is no setting, by name only, and still accepts the file")
