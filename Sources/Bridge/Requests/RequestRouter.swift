@@ -70,6 +70,12 @@ public final class RequestRouter: Sendable {
     /// (one encoder) must serve its requests first come, first served.
     public func receive(_ message: MQTTMessage) {
         guard let route = route(for: message.topic) else { return }
+        if message.retain, message.payload.isEmpty, message.oversize == nil {
+            // An empty retained message clears a retained request (`mosquitto_pub -r -n`, as
+            // docs/broker.md says): nothing to refuse, nothing to run, nothing to answer.
+            logger.debug("a retained request was cleared", metadata: ["topic": "\(message.topic)"])
+            return
+        }
         let started = ContinuousClock.now
         let operation = String(message.topic.split(separator: "/").last ?? "")
         guard inProgress.wrappingAdd(1, ordering: .relaxed).newValue <= policy.maxInFlight else {
