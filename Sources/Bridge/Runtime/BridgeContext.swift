@@ -18,6 +18,12 @@ public final class BridgeContext: Sendable {
     /// Home Assistant discovery: adapters announce their devices here.
     public let homeAssistant: HomeAssistantDiscovery
     private let adapterStates = Mutex<[String: AdapterStatus]>([:])
+    /// Adapters that have not yet reported a first state other than `connecting`; nil before the
+    /// bridge starts them. When it empties, `firstStates` yields once (the bridge then publishes
+    /// its health again, instead of leaving "connecting" retained until the next interval).
+    private let awaitingFirstState = Mutex<Set<String>?>(nil)
+    let firstStates: AsyncStream<Void>
+    private let firstStatesSink: AsyncStream<Void>.Continuation
     private let commandsDropped = Counter(label: "gatehouse_commands_dropped_total")
 
     init(
@@ -34,6 +40,15 @@ public final class BridgeContext: Sendable {
         self.logger = logger
         homeAssistant = HomeAssistantDiscovery(
             config: config, bridgeState: topics.bridge.state, store: store, mqtt: mqtt, logger: logger)
+        (firstStates, firstStatesSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Lists `names` as `connecting` (so the first health lists every adapter) and waits for
+    /// each one's first real state.
+    func awaitFirstStates(of names: [String]) async {
+        awaitingFirstState.withLock { $0 = Set(names) }
+        for name in names where adapterStatuses[name] == nil { await setAdapterState(name, .connecting) }
+        if names.isEmpty { firstStatesSink.yield() }
     }
 
     public var timeZone: TimeZone { config.site.timeZone }
@@ -144,6 +159,12 @@ public final class BridgeContext: Sendable {
         } catch {
             logger.error("cannot publish the state of adapter \(name): \(error)")
         }
+        guard state != .connecting else { return }
+        let allReported = awaitingFirstState.withLock { awaiting -> Bool in
+            guard awaiting?.remove(name) != nil, awaiting?.isEmpty == true else { return false }
+            return true
+        }
+        if allReported { firstStatesSink.yield() }
     }
 
     var adapterStatuses: [String: AdapterStatus] { adapterStates.withLock { $0 } }

@@ -69,6 +69,7 @@ public final class GatehouseBridge: Service, Sendable {
                 await context.setAdapterState(adapter.name, .disconnected, detail: "failed to start: \(error)")
             }
         }
+        await context.awaitFirstStates(of: prepared.map(\.name))
         mqtt.start()
         let consumes = context.dispatcher.hasConsumers
         if consumes {
@@ -86,6 +87,14 @@ public final class GatehouseBridge: Service, Sendable {
             group.addTask { await self.context.dispatcher.run() }
             group.addTask { await self.followConnection() }
             group.addTask { await self.every(self.context.config.health.interval) { await self.publishHealth() } }
+            group.addTask {
+                // The health published at connect shows adapters still connecting: once each has
+                // said where it stands, publish it again rather than wait a whole interval.
+                for await _ in self.context.firstStates {
+                    await self.publishHealth()
+                    return
+                }
+            }
             group.addTask { await self.every(.seconds(3600)) { await self.purgeJournal() } }
             for adapter in prepared {
                 do {
