@@ -14,6 +14,7 @@ struct Demo: AsyncParsableCommand {
     var brokerConfig = "mosquitto.conf"
     @Option(help: "Where the demo keeps its SQLite store.") var store = "./data/demo.sqlite"
     @Option(help: "Stop by itself after this many seconds (0: run until Ctrl-C).") var seconds = 0
+    @Flag(help: "Keep the previous run's store and retained messages (default: start clean).") var keepData = false
 
     func run() async throws {
         bootstrapLogging(level: .info)
@@ -25,7 +26,20 @@ struct Demo: AsyncParsableCommand {
         settings.store.path = store
         settings.instance = "demo"
         settings.mqtt.clientId = "gatehouse-demo"
-        settings.site.timeZone = TimeZone(identifier: "Europe/Moscow")!
+        settings.site.timeZone = TimeZone(identifier: "Europe/Moscow") ?? .gmt
+        // A key of its own each run, so the console's request form works (it is read-only without
+        // one) and nothing else on the machine can use it.
+        let consoleKey = "demo-" + UUID().uuidString.prefix(8).lowercased()
+        settings.http.apiKey = Secret(consoleKey)
+        logger.info(
+            "console: http://\(settings.http.listen.host):\(settings.http.listen.port)/ (any user name, password \(consoleKey)); API: curl -H 'X-API-Key: \(consoleKey)' http://\(settings.http.listen.host):\(settings.http.listen.port)/metrics")
+        if keepData {
+            logger.info("demo: keeping the previous run's store (\(store)) and retained messages (--keep-data)")
+        } else {
+            let reset = try await DemoReset.run(settings, logger: logger)
+            logger.info(
+                "demo: starting clean: \(reset.storeRemoved ? "removed \(store)" : "no earlier store"), cleared \(reset.retainedCleared) retained message(s) of an earlier run (DEMO_ARGS=--keep-data keeps them)")
+        }
 
         let ozlocks = DemoOZLocks()
         let ozlocksPort = try await ozlocks.simulator.start(port: DemoBroker.isListening(port: 8091) ? 0 : 8091)
