@@ -10,6 +10,9 @@ final class LockPoller: Sendable {
     private let adapter: OZLocksAdapter
     private let context: BridgeContext
     private let known = Mutex<[String: LockState]>([:])
+    /// When each room's state was last published, so an unchanged one is refreshed (its
+    /// `lastSeen` moves) every `lastSeenRefresh` instead of reading as a stalled poller.
+    private let publishedAt = Mutex<[String: ContinuousClock.Instant]>([:])
     private let cycles = KeyedSerializer()
     private let logs: LockLogCursor
 
@@ -89,7 +92,9 @@ final class LockPoller: Sendable {
         }
     }
 
-    /// Publishes state and availability when anything but `lastSeen` changed.
+    /// Publishes state and availability when anything but `lastSeen` changed, and an unchanged
+    /// state again once `lastSeenRefresh` has passed since it was last published (at most one
+    /// message per lock and refresh period for subscribers, however often the poller runs).
     private func publish(_ state: LockState, availability: String) async {
         let changed = known.withLock { known -> Bool in
             var previous = known[state.room]
@@ -97,7 +102,15 @@ final class LockPoller: Sendable {
             known[state.room] = state
             return previous != state
         }
-        guard changed else { return }
+        let now = ContinuousClock.now
+        let refresh = adapter.settings.lastSeenRefresh
+        let due = publishedAt.withLock { published -> Bool in
+            let stale = refresh > .zero && published[state.room].map { now - $0 >= refresh } == true
+            guard changed || stale else { return false }
+            published[state.room] = now
+            return true
+        }
+        guard due else { return }
         let topics = context.topics.lock(state.room)
         do {
             try await context.publishState(topics.state, state)

@@ -46,6 +46,8 @@ public struct OZLocksSettings: Sendable {
     public var pollInterval: Duration = .seconds(60)
     public var pollConcurrency = 8
     public var pollLogs = true
+    /// An unchanged lock state is published again after this, so its `lastSeen` moves; 0 never.
+    public var lastSeenRefresh: Duration = .seconds(300)
     /// Empty: serve every room on the broker, with `defaultSeries`.
     public var locks: [Lock] = []
     public var defaultSeries: Series = .wr
@@ -67,6 +69,7 @@ public struct OZLocksSettings: Sendable {
         pollInterval = section.duration("pollInterval", default: pollInterval)
         pollConcurrency = section.int("pollConcurrency", default: pollConcurrency, range: 1...256)
         pollLogs = section.bool("pollLogs", default: pollLogs)
+        lastSeenRefresh = section.duration("lastSeenRefresh", default: lastSeenRefresh, range: .zero...(.seconds(86_400)))
         defaultSeries = section.enumValue("defaultSeries", default: defaultSeries)
         locks = section.sectionList("locks").map { lock in
             Lock(room: lock.requiredString("room"), series: lock.enumValue("series", default: .wr))

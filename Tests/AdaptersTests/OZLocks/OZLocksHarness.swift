@@ -16,7 +16,8 @@ final class OZLocksHarness: Sendable {
     static let apiKey = "sim-key-\(UUID().uuidString.prefix(6))"
 
     static func start(
-        facade: Bool = false, timeout: Duration = .seconds(2), facadeTimeout: Duration = .seconds(5)
+        facade: Bool = false, timeout: Duration = .seconds(2), facadeTimeout: Duration = .seconds(5),
+        settings configure: (inout OZLocksSettings) -> Void = { _ in }
     ) async throws -> OZLocksHarness {
         let simulator = OZLocksSimulator(
             apiKey: apiKey,
@@ -38,6 +39,7 @@ final class OZLocksHarness: Sendable {
             settings.facade = .init(
                 listen: ConfigHostPort(host: "127.0.0.1", port: 0), apiKeys: [Secret("facade-key")], timeout: facadeTimeout)
         }
+        configure(&settings)
         let adapter = OZLocksAdapter(settings: settings)
         var config = RunningBridge.testConfig(port: TestBroker.shared.port)
         config.site.timeZone = TimeZone(identifier: "Europe/Moscow")!

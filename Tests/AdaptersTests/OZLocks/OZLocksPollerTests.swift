@@ -36,6 +36,24 @@ struct OZLocksPollerTests {
         await h.stop()
     }
 
+    @Test("an unchanged state is published again after lastSeenRefresh, so lastSeen moves; never more often")
+    func lastSeenRefresh() async throws {
+        let h = try await OZLocksHarness.start(settings: { $0.lastSeenRefresh = .milliseconds(1500) })
+        let topic = h.topics.lock("101").state
+        let first = try await h.client.messages(on: topic, count: 1)
+        await h.adapter.pollNow()  // within the period: nothing new
+        #expect(h.client.received(on: topic).count == first.count)
+        try await Task.sleep(for: .milliseconds(1600))  // the refresh period is what is tested
+        await h.adapter.pollNow()
+        let refreshed = try await h.client.messages(on: topic, count: first.count + 1)
+        let firstState = try #require(first.last)
+        let refreshedState = try #require(refreshed.last)
+        let before = try #require(JSONValue.parse(firstState.payload)["lastSeen"]?.stringValue)
+        let after = try #require(JSONValue.parse(refreshedState.payload)["lastSeen"]?.stringValue)
+        #expect(after > before, "lastSeen did not move: \(before) → \(after)")
+        await h.stop()
+    }
+
     @Test("each new log record is published once, also across an adapter restart")
     func logRecordsOnce() async throws {
         let h = try await OZLocksHarness.start()
