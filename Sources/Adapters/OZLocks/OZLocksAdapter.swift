@@ -88,7 +88,10 @@ public final class OZLocksAdapter: GatehouseAdapter {
 
     /// Any answer from the vendor but 401/400 proves it is reachable and accepts our key.
     public func healthCheck() async -> AdapterHealth {
-        let room = settings.locks.first { $0.series == .wr }?.room ?? ""
+        // Any room will do: the question is whether the server answers and takes the key. A site
+        // with only series H locks asks about one of them (or none), and the vendor's data error
+        // (ECode 5 for an empty room) is an answer too.
+        let room = settings.locks.first { $0.series == .wr }?.room ?? settings.locks.first?.room ?? ""
         do {
             _ = try await client.call(
                 .readState, OZLocksWire.RoomAtWorkstation(Room: room, WorkstationID: settings.workstation),
@@ -96,8 +99,10 @@ public final class OZLocksAdapter: GatehouseAdapter {
             return AdapterHealth(healthy: true)
         } catch {
             switch error.code {
-            case .roomNotFound, .lockOffline, .cardAbsent: return AdapterHealth(healthy: true)
-            default: return AdapterHealth(healthy: false, detail: error.message)
+            case .unauthorized, .upstreamUnavailable, .timeout, .internal:
+                return AdapterHealth(healthy: false, detail: error.message)
+            default:
+                return AdapterHealth(healthy: true)
             }
         }
     }

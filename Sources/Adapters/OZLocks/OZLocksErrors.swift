@@ -25,7 +25,10 @@ enum OZLocksErrors {
         case "1": return GatehouseError(.roomNotFound, "the room does not exist in OZLocks", vendor: vendor)
         case "2": return GatehouseError(.cardAbsent, "no card on the encoder", vendor: vendor)
         case "10": return GatehouseError(.lockOffline, "the lock is offline", vendor: vendor)
-        default: return GatehouseError(.upstreamUnavailable, "OZLocks error \(code): \(message)", vendor: vendor)
+        // The spec's 500 is "Ошибка данных запроса", a request data error: an ECode it does not
+        // list still says the server is up and refused this request, not that it is unreachable
+        // (which would mark the adapter disconnected and tell a PMS to retry the same data).
+        default: return GatehouseError(.invalidRequest, "OZLocks refused the request (ECode \(code)): \(message)", vendor: vendor)
         }
     }
 }

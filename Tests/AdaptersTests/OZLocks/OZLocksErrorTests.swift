@@ -14,7 +14,7 @@ struct OZLocksErrorTests {
             (OZLocksSimulator.Behaviour.error(code: "1", message: "Номер не существует"), "room-not-found", String?("1")),
             (.error(code: "2", message: "Карта отсутствует на устройстве"), "card-absent", "2"),
             (.error(code: "10", message: "Замок не в сети"), "lock-offline", "10"),
-            (.error(code: "77", message: "Неизвестная ошибка"), "upstream-unavailable", "77"),
+            (.error(code: "77", message: "Неизвестная ошибка"), "invalid-request", "77"),
             (.badRequest, "upstream-unavailable", nil),
         ])
     func mapping(behaviour: OZLocksSimulator.Behaviour, code: String, vendorCode: String?) async throws {
@@ -26,6 +26,29 @@ struct OZLocksErrorTests {
         if case .error(_, let message) = behaviour {
             #expect(answer["error"]?["vendor"]?["message"] == .string(message))
         }
+        await h.stop()
+    }
+
+    @Test("health on a site with only series H locks, or none configured: healthy while the server answers")
+    func healthWithoutWRLocks() async throws {
+        for locks in [[OZLocksSettings.Lock(room: "102", series: .h)], []] {
+            let h = try await OZLocksHarness.start(settings: { $0.locks = locks })
+            #expect(await h.adapter.healthCheck().healthy, "locks \(locks.map(\.room))")
+            h.simulator.setBehaviour(.badRequest)  // the vendor's "server not available"
+            #expect(await !h.adapter.healthCheck().healthy)
+            await h.stop()
+        }
+    }
+
+    @Test("an unknown ECode on one room is that request's error: the adapter stays connected")
+    func unknownCodeIsNoOutage() async throws {
+        let h = try await OZLocksHarness.start()
+        h.simulator.setBehaviour(.error(code: "77", message: "Неизвестная ошибка"))
+        await h.adapter.pollNow()
+        h.simulator.setBehaviour(.normal)
+        let states = h.client.received(on: "\(h.running.config.mqtt.baseTopic)/bridge/adapters/ozlocks")
+            .compactMap { try? JSONValue.parse($0.payload)["state"]?.stringValue }
+        #expect(!states.contains("disconnected"), "\(states)")
         await h.stop()
     }
 
