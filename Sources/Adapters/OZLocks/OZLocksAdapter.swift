@@ -49,7 +49,8 @@ public final class OZLocksAdapter: GatehouseAdapter {
         var facade: OZLocksFacade?
         var serving: Task<Void, Never>?
         if let settings = settings.facade {
-            let server = OZLocksFacade(settings: settings, apiKeyHeader: self.settings.apiKeyHeader, context: bridge, logger: logger)
+            let server = OZLocksFacade(
+                settings: settings, apiKeyHeader: settings.apiKeyHeader ?? self.settings.apiKeyHeader, context: bridge, logger: logger)
             facade = server
             serving = Task { await server.run() }
         }

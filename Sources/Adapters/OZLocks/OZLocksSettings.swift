@@ -23,6 +23,9 @@ public struct OZLocksSettings: Sendable {
             set { listener.listen = newValue }
         }
         public var apiKeys: [Secret]
+        /// The header the PMS sends its key in; nil: the same as the upstream `apiKeyHeader`
+        /// (the vendor leaves the name to each installation, so the two may differ).
+        public var apiKeyHeader: String?
         /// How long the facade waits for the MQTT answer.
         public var timeout: Duration
         /// An identical change (IssueCard, IssueLockCode, CheckOut, …) POSTed again within this
@@ -87,6 +90,7 @@ public struct OZLocksSettings: Sendable {
                 listen: ConfigHostPort(host: "127.0.0.1", port: 8092), apiKeys: keys,
                 timeout: facadeSection.duration("timeout", default: .seconds(15)))
             facade?.listener = facadeSection.listener(default: ConfigHostPort(host: "127.0.0.1", port: 8092))
+            facade?.apiKeyHeader = facadeSection.optionalString("apiKeyHeader")
             facade?.duplicateWindow = facadeSection.duration(
                 "duplicateWindow", default: .seconds(60), range: .zero...(.seconds(86_400)))
         }

@@ -11,13 +11,15 @@ import NIOCore
 
 @Suite("OZLocks facade: HTTP → MQTT → adapter → simulator → MQTT → HTTP")
 struct OZLocksFacadeTests {
-    private func call(_ port: Int, _ method: String, _ path: String, _ body: String, key: String = "facade-key", record: Bool = true)
-        async throws -> (Int, JSONValue?)
+    private func call(
+        _ port: Int, _ method: String, _ path: String, _ body: String, key: String = "facade-key", record: Bool = true,
+        header: String = "X-API-Key"
+    ) async throws -> (Int, JSONValue?)
     {
         // AsyncHTTPClient: the vendor's GET requests carry a JSON body, which URLSession refuses.
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/\(path)")
         request.method = method == "GET" ? .GET : .POST
-        request.headers.add(name: "X-API-Key", value: key)
+        request.headers.add(name: header, value: key)
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: body))
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
@@ -115,6 +117,16 @@ struct OZLocksFacadeTests {
         let (s7, e7) = try await call(port, "GET", "ReadState", #"{"Room":"103","WorkstationID":"W"}"#)
         #expect(s7 == 400)  // upstream-unavailable: "server not available"
         #expect(e7?["ECode"] == "400")
+        await h.stop()
+    }
+
+    @Test("facade.apiKeyHeader: the PMS's key header may differ from the upstream server's")
+    func ownKeyHeader() async throws {
+        let h = try await OZLocksHarness.start(facade: true, settings: { $0.facade?.apiKeyHeader = "X-PMS-Key" })
+        let port = try #require(await h.adapter.facadePort())
+        let body = #"{"Room":"101","WorkstationID":"W"}"#
+        #expect(try await call(port, "GET", "ReadState", body, header: "X-PMS-Key").0 == 200)
+        #expect(try await call(port, "GET", "ReadState", body, header: "X-API-Key").0 == 401)
         await h.stop()
     }
 
