@@ -65,13 +65,16 @@ final class LockPoller: Sendable {
         }
     }
 
-    private func poll(_ room: String) async {
+    /// One lock read back now (after an open or close), outside the polling pass.
+    func refresh(_ room: String) async { await poll(room, logs: false) }
+
+    private func poll(_ room: String, logs: Bool = true) async {
         let workstation = adapter.settings.workstation
         do {
             let state = try await adapter.readState(room: room, workstation: workstation)
             await publish(state, availability: "online")
             await context.setAdapterState(adapter.name, .connected)
-            if adapter.settings.pollLogs {
+            if logs, adapter.settings.pollLogs {
                 let records = try await adapter.readLogRecords(room: room, workstation: workstation, showUnauthorized: true)
                 try await publishNew(records, room: room)
             }

@@ -63,6 +63,13 @@ public final class OZLocksAdapter: GatehouseAdapter {
     }
 
     /// Polls every WR lock once now, without spreading (operators' "refresh", and tests).
+    /// Reads one lock back and publishes its state if it changed: after an open or close the
+    /// state must not wait for the next poll (4–7 s, seen from Home Assistant).
+    func refreshState(of room: String) {
+        guard let poller = running.withLock({ $0?.poller }), settings.series(of: room) == .wr else { return }
+        Task { await poller.refresh(room) }
+    }
+
     public func pollNow() async {
         await running.withLock { $0?.poller }?.cycle(spread: false)
     }

@@ -39,6 +39,7 @@ extension OZLocksAdapter {
         let answer = try await client.call(
             open ? .openLock : .closeLock, OZLocksWire.RoomAtWorkstation(Room: room, WorkstationID: workstation),
             as: OZLocksWire.RoomAnswer.self)
+        refreshState(of: room)
         return RoomResult(room: answer.Room?.value ?? room)
     }
 
@@ -46,18 +47,17 @@ extension OZLocksAdapter {
     private func homeAssistantSet(_ request: RequestContext, room: String) async throws -> RoomResult {
         struct StateCommand: Decodable { var state: String }
         let command = request.text.hasPrefix("{") ? try request.decode(StateCommand.self).state : request.text
+        let operation: OZLocksOperation
         switch command.uppercased() {
-        case "LOCK":
-            return RoomResult(room: try await client.call(
-                .closeLock, OZLocksWire.RoomAtWorkstation(Room: room, WorkstationID: settings.workstation),
-                as: OZLocksWire.RoomAnswer.self).Room?.value ?? room)
-        case "UNLOCK", "OPEN":
-            return RoomResult(room: try await client.call(
-                .openLock, OZLocksWire.RoomAtWorkstation(Room: room, WorkstationID: settings.workstation),
-                as: OZLocksWire.RoomAnswer.self).Room?.value ?? room)
-        default:
-            throw GatehouseError.invalidRequest(field: "state", problem: "expected LOCK, UNLOCK or OPEN")
+        case "LOCK": operation = .closeLock
+        case "UNLOCK", "OPEN": operation = .openLock
+        default: throw GatehouseError.invalidRequest(field: "state", problem: "expected LOCK, UNLOCK or OPEN")
         }
+        let answer = try await client.call(
+            operation, OZLocksWire.RoomAtWorkstation(Room: room, WorkstationID: settings.workstation), as: OZLocksWire.RoomAnswer.self)
+        // Home Assistant shows the new state from the lock's answer, not at the next poll.
+        refreshState(of: room)
+        return RoomResult(room: answer.Room?.value ?? room)
     }
 
     func readState(room: String, workstation: String) async throws -> LockState {

@@ -54,6 +54,22 @@ struct OZLocksPollerTests {
         await h.stop()
     }
 
+    @Test("after UNLOCK or LOCK from Home Assistant, the lock's state is read back and published at once, not at the next poll")
+    func stateAfterCommand() async throws {
+        let h = try await OZLocksHarness.start()  // the next poll is an hour away
+        let state = h.topics.lock("101").state
+        _ = try await h.client.messages(on: state, count: 1)
+        let mark = h.client.mark()
+        try h.client.publish(h.topics.lock("101").set, "UNLOCK")
+        let opened = try JSONValue.parse(try await h.client.next(on: state, after: mark).payload)
+        #expect(opened["opened"] == true, "\(opened)")
+        let next = h.client.mark()
+        try h.client.publish(h.topics.lock("101").set, "LOCK")
+        let closed = try JSONValue.parse(try await h.client.next(on: state, after: next).payload)
+        #expect(closed["opened"] == false, "\(closed)")
+        await h.stop()
+    }
+
     @Test("each new log record is published once, also across an adapter restart")
     func logRecordsOnce() async throws {
         let h = try await OZLocksHarness.start()
