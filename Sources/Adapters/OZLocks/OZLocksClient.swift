@@ -47,7 +47,9 @@ final class OZLocksClient: Sendable {
         do {
             let response = try await http.execute(request, timeout: .nanoseconds(Int64(timeout.timeInterval * 1e9)))
             status = Int(response.status.code)
-            data = Data(buffer: try await response.body.collect(upTo: 4 << 20))
+            // The vendor's own examples carry trailing and missing commas: answers are read with
+            // the same leniency the facade gives its callers.
+            data = LenientJSON.repair(Data(buffer: try await response.body.collect(upTo: 4 << 20)))
         } catch {
             logger.warning("OZLocks \(operation.rawValue) failed: \(Self.describe(error))")
             // A change that may have reached the server (no answer in time, a dropped connection)

@@ -37,8 +37,8 @@ extension OZLocksAdapter {
                         WorkstationID: fields.workstation, CardIssuer: fields.issuer),
                     as: OZLocksWire.IssueCardAnswer.self)
                 return IssueCardResult(
-                    room: answer.Room.value,
-                    checkOut: self.rfc3339(vendor: answer.CheckOut) ?? Timestamp.rfc3339(fields.checkOut, in: self.timeZone),
+                    room: answer.Room?.value ?? fields.room,
+                    checkOut: answer.CheckOut.flatMap(self.rfc3339(vendor:)) ?? Timestamp.rfc3339(fields.checkOut, in: self.timeZone),
                     cardUid: answer.Number.value, guestId: answer.GuestID?.value ?? fields.guestId?.value,
                     encoder: encoder, workstation: fields.workstation)
             }

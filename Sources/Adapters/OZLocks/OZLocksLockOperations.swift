@@ -103,7 +103,7 @@ extension OZLocksAdapter {
                     LockCode: fields.code, WorkstationID: fields.workstation, CardIssuer: fields.issuer),
                 as: OZLocksWire.IssueLockCodeAnswer.self)
             return IssueCodeResult(
-                room: answer.Room.value, checkOut: answer.CheckOut.flatMap(self.rfc3339(vendor:)),
+                room: answer.Room?.value ?? room, checkOut: answer.CheckOut.flatMap(self.rfc3339(vendor:)),
                 guestId: answer.GuestID?.value ?? fields.guestId?.value)
         }
     }

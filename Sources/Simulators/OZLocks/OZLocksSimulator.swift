@@ -66,6 +66,9 @@ public final class OZLocksSimulator: Sendable {
 
     /// Answers with a comma after each object's last member, as the spec's examples are written.
     public func setTrailingCommas(_ on: Bool) { state.withLock { $0.trailingCommas = on } }
+    /// Leaves these top-level members out of every successful answer (e.g. `Room`, `CheckOut` of
+    /// IssueCard), as a server that answers only part of what the spec lists; empty: all of them.
+    public func omitAnswerMembers(_ names: Set<String>) { state.withLock { $0.omittedMembers = names } }
 
     /// Puts a blank card on the encoder (replacing any card there) or takes the card away.
     public func setCardPresent(_ present: Bool, encoder: String) {

@@ -41,6 +41,8 @@ struct OZLocksState {
     /// Requests left before `behaviour` returns to normal; nil: until changed.
     var behaviourLeft: Int?
     var trailingCommas = false
+    /// Top-level members left out of every successful answer (a server that answers partially).
+    var omittedMembers: Set<String> = []
 
     init(rooms: [OZLocksSimulator.Room], encoders: [String], dates: OZDateFormat) {
         self.dates = dates

@@ -41,7 +41,11 @@ struct OZResponder: HTTPResponder {
         let (outcome, trailingCommas) = simulator.state.withLock { state -> (Result<OZJSON, OZFault>, Bool) in
             do throws(OZFault) {
                 let fields = try OZRequestFields(Data(body.readableBytesView), dates: dates)
-                return (.success(try state.perform(operation, fields, now: now)), state.trailingCommas)
+                var answer = try state.perform(operation, fields, now: now)
+                if case .object(let members) = answer, !state.omittedMembers.isEmpty {
+                    answer = .object(members.filter { !state.omittedMembers.contains($0.0) })
+                }
+                return (.success(answer), state.trailingCommas)
             } catch {
                 return (.failure(error), state.trailingCommas)
             }

@@ -43,6 +43,26 @@ struct OZLocksOperationsTests {
         await h.stop()
     }
 
+    @Test("an answer written like the spec's examples (trailing commas) and without Room and CheckOut still reports the card cut")
+    func sloppyPartialAnswer() async throws {
+        let h = try await OZLocksHarness.start()
+        h.simulator.setTrailingCommas(true)
+        h.simulator.omitAnswerMembers(["Room", "CheckOut"])
+        let issued = try await h.request(
+            h.topics.encoder("001").request("issue-card"),
+            #"{"room":"101","checkIn":"\#(Self.checkIn)","checkOut":"\#(Self.checkOut)","guestName":"Иванов Иван","newIssue":true,"workstation":"ADMIN01","transaction":"t-sloppy"}"#)
+        #expect(issued["status"] == "ok", "\(issued)")
+        let data = try #require(issued["data"])
+        #expect(data["cardUid"]?.stringValue == h.simulator.issuedCards.first?.uid)
+        #expect(data["room"] == "101")
+        #expect(data["checkOut"] == .string(Self.checkOut))
+        // Read answers with trailing commas too.
+        h.simulator.omitAnswerMembers([])
+        let state = try await h.request(h.topics.lock("101").request("read-state"), "{}")
+        #expect(state["status"] == "ok", "\(state)")
+        await h.stop()
+    }
+
     @Test("no card on the encoder → card-absent with the vendor's text")
     func cardAbsent() async throws {
         let h = try await OZLocksHarness.start()

@@ -15,9 +15,11 @@ enum OZLocksWire {
         var CardIssuer: String?
     }
 
+    /// Only the card's number is required: an answer without `Room` or `CheckOut` still reports
+    /// a card that was cut (the request's values stand in for them).
     struct IssueCardAnswer: Codable, Sendable {
-        var Room: LenientString
-        var CheckOut: String
+        var Room: LenientString?
+        var CheckOut: String?
         var Number: LenientString
         var GuestID: LenientInt?
         var EncoderID: LenientString?
@@ -94,7 +96,7 @@ enum OZLocksWire {
     }
 
     struct IssueLockCodeAnswer: Codable, Sendable {
-        var Room: LenientString
+        var Room: LenientString?
         var CheckOut: String?
         var GuestID: LenientInt?
         var WorkstationID: LenientString?
