@@ -29,6 +29,9 @@ struct FIASLinkMachine: Sendable {
         var keepAliveAnswer: TimeInterval
     }
 
+    /// An LS later than this after our link start asks for it again.
+    static let lsRepeatWait: TimeInterval = 3
+
     private(set) var phase: Phase = .closed
     private var keepAliveSentAt: Date?
     private var lastKeepAlive = Date.distantPast
@@ -45,9 +48,12 @@ struct FIASLinkMachine: Sendable {
 
     var isAlive: Bool { phase == .alive }
 
+    /// The spec has the lock side send its initial data once connected: LD/LR/LA at once, unless
+    /// `greetingWait` asks to let a PMS that insists on speaking first do so.
     mutating func connected(now: Date) -> [FIASLinkAction] {
-        phase = .greeting(since: now)
         keepAliveSentAt = nil
+        guard timing.greetingWait > 0 else { return startLink(now: now) }
+        phase = .greeting(since: now)
         return []
     }
 
@@ -62,14 +68,13 @@ struct FIASLinkMachine: Sendable {
         case ("LS", .greeting):
             return startLink(now: now)
         case ("LS", .starting(let since)):
-            // Some PMSs repeat LS until they have our LR records: if ours may have gone unheard, send them again.
-            return now.timeIntervalSince(since) >= timing.greetingWait ? startLink(now: now) : []
+            // Some PMSs repeat LS until they have our LR records: if ours may have gone unheard, send them
+            // again. An LS right after our start (a PMS that greets on accepting) crossed it on the wire.
+            return now.timeIntervalSince(since) >= Self.lsRepeatWait ? startLink(now: now) : []
         case ("LS", .alive):
-            if keepAliveSentAt != nil {
-                // Our LS answered with LS: the PMS restarted and has forgotten the link.
-                return startLink(now: now)
-            }
-            return [.send(stamp("LA", now))]
+            // The PMS answers our LS with LA and never sends LS on a live link: an LS now (on its own
+            // or in answer to ours) means it restarted and forgot the link, so the start is redone.
+            return startLink(now: now)
         case ("LA", .starting):
             phase = .alive
             lastKeepAlive = now

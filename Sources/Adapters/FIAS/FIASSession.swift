@@ -34,8 +34,9 @@ final class FIASSession: Sendable {
 
     /// Runs until the connection ends; returns why.
     func serve(_ inbound: NIOAsyncChannelInboundStream<FIASInbound>) async throws -> String {
-        _ = machine.withLock { $0.connected(now: Date()) }
+        let greeting = machine.withLock { $0.connected(now: Date()) }
         do {
+            try await apply(greeting)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     while true {

@@ -12,8 +12,9 @@ public struct FIASSettings: Sendable {
     public var keepAlive: Duration = .seconds(60)
     /// How long to wait for the PMS's LA after our link start (at least 30 s per the notes).
     public var linkTimeout: Duration = .seconds(60)
-    /// How long to wait for the PMS to speak first before starting the link ourselves.
-    public var greetingWait: Duration = .seconds(3)
+    /// How long to let the PMS speak first before starting the link ourselves. 0 (the default)
+    /// starts it at once, as the spec has the lock side send its initial data after connecting.
+    public var greetingWait: Duration = .zero
     public var reconnectMinDelay: Duration = .seconds(1)
     public var reconnectMaxDelay: Duration = .seconds(30)
     /// `V#` and `IF` of our LD record.
@@ -49,7 +50,7 @@ public struct FIASSettings: Sendable {
         if linkTimeout < .seconds(30) {
             section.report("shorter than 30s: a PMS may legitimately take that long to answer LA", key: "linkTimeout", severity: .warning)
         }
-        greetingWait = section.duration("greetingWait", default: greetingWait)
+        greetingWait = section.duration("greetingWait", default: greetingWait, range: .zero...(.seconds(60)))
         let reconnect = section.section("reconnect")
         reconnectMinDelay = reconnect.duration("minDelay", default: reconnectMinDelay)
         reconnectMaxDelay = reconnect.duration("maxDelay", default: reconnectMaxDelay)

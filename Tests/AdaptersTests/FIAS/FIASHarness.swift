@@ -38,7 +38,6 @@ final class FIASHarness: Sendable {
         settings.port = pmsPort
         settings.answerTimeout = answerTimeout
         settings.keepAlive = keepAlive
-        settings.greetingWait = .milliseconds(500)
         settings.reconnectMinDelay = .milliseconds(200)
         settings.reconnectMaxDelay = .seconds(1)
         let fias = FIASAdapter(settings: settings)

@@ -44,6 +44,29 @@ struct FIASLinkTests {
         await h.stop()
     }
 
+    @Test("an LS from the PMS while the link is alive (it restarted): LD, LR…, LA again, not a bare LA")
+    func lsWhileAlive() async throws {
+        let h = try await FIASHarness.start()
+        #expect(h.pms.linkStarts == 1)
+        h.pms.restart()
+        try await h.pms.send("LS|DA251203|TI120000|")
+        try await h.pms.waitUntilAlive(timeout: .seconds(5))
+        #expect(h.pms.linkStarts == 2)
+        await h.stop()
+    }
+
+    @Test("the link start goes out as soon as the connection is up, without waiting for the PMS to speak")
+    func startsAtOnce() async throws {
+        var options = PMSSimulator.Options()
+        options.speaksFirst = false
+        let started = ContinuousClock.now
+        let h = try await FIASHarness.start(pms: options)
+        #expect(h.pms.linkStarts == 1)
+        // The old default waited 3 s for the PMS to speak first.
+        #expect(ContinuousClock.now - started < .seconds(2.5), "\(ContinuousClock.now - started)")
+        await h.stop()
+    }
+
     @Test("a dropped connection is re-established and the link started again")
     func reconnects() async throws {
         let h = try await FIASHarness.start()
