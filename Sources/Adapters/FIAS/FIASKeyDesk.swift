@@ -17,7 +17,14 @@ struct FIASKeyDesk: Sendable {
 
     func answer(_ record: FIASRecord) async -> FIASRecord? {
         switch record.type {
-        case "KR": return await keyRequest(record, newIssue: record["KT"] != "D" && record["KT"] != "O")
+        case "KR":
+            // Only KT N cancels the room's earlier keys. A missing KT adds a key (it must never check
+            // the other guests out by default); a KT this adapter does not know is refused.
+            switch record["KT"] ?? "" {
+            case "N": return await keyRequest(record, newIssue: true)
+            case "D", "O", "": return await keyRequest(record, newIssue: false)
+            case let other: return answer(record, .failure("UR", "Unknown key type KT\(other)"))
+            }
         case "KM" where settings.keyModify: return await keyRequest(record, newIssue: false)
         case "KD": return await keyDelete(record)
         case "KZ": return await keyRead(record)
@@ -33,6 +40,12 @@ struct FIASKeyDesk: Sendable {
         let encoder = record["KC"] ?? ""
         guard let room = nonEmpty(record["RN"]) else { return answer(record, .failure("UR", "Missing room number (RN)")) }
         guard !encoder.isEmpty else { return answer(record, .failure("UR", "Missing encoder (KC)")) }
+        // One KA carries one `$2`: several keys come as one KR each (KT N, then KT D…), so a K#
+        // above 1 is refused rather than answered OK for a single card.
+        if let count = record["K#"], !count.isEmpty, count != "1" {
+            return answer(record, .failure("UR", count.allSatisfy(\.isASCII) && Int(count).map { $0 > 1 } == true
+                ? "K#\(count): send one KR per key" : "Bad number of keys K#\(count)"))
+        }
         guard let departureDate = nonEmpty(record["GD"]),
             let checkOut = time.parse(date: departureDate, time: nonEmpty(record["DT"]) ?? settings.defaultCheckOutTime)
         else { return answer(record, .failure("UR", "Missing or bad departure (GD/DT)")) }
@@ -45,6 +58,11 @@ struct FIASKeyDesk: Sendable {
             "checkOut": .string(Timestamp.rfc3339(checkOut, in: time.timeZone)), "guestName": .string(record["GN"] ?? ""),
             "newIssue": .bool(newIssue), "workstation": .string(record["WS"] ?? ""), "transaction": .string(await transaction(record)),
         ]
+        // G#, the PMS's guest/reservation number, is the lock system's guest id when it is a number:
+        // a KT D for the same G# then adds a card to that guest instead of creating another one.
+        if let guest = nonEmpty(record["G#"]), guest.allSatisfy({ $0.isASCII && $0.isNumber }), let id = Int64(guest) {
+            payload["guestId"] = .int(id)
+        }
         if let zones = nonEmpty(record["KO"]) {
             // KO is positional (zone n allowed when character n is 1): passed on as the allowed zone numbers.
             payload["zones"] = .array(zones.enumerated().filter { $0.element == "1" }.map { .string(String($0.offset + 1)) })
@@ -67,7 +85,11 @@ struct FIASKeyDesk: Sendable {
         guard let encoder = nonEmpty(record["KC"]) else { return answer(record, .failure("UR", "Missing encoder (KC)"), type: "KZ") }
         let outcome = await call(
             context.topics.encoder(encoder).request("read-card"), ["workstation": .string(record["WS"] ?? "")], record: record)
-        var reply = answer(record, outcome, type: "KZ")
+        // A card that carries no room is blank: said so, not an OK with empty fields.
+        if outcome.status == "OK", outcome.data?["room"]?.stringValue?.isEmpty ?? true {
+            return answer(record, .failure("UR", "Blank card"), type: "KZ")
+        }
+        var reply = answer(record, outcome.status == "OK" ? Outcome(status: "OK", text: "Key Read OK", data: outcome.data) : outcome, type: "KZ")
         if let data = outcome.data {
             if let room = data["room"]?.stringValue { reply.set("RN", room) }
             if let name = data["holderName"]?.stringValue { reply.set("GN", name) }
@@ -116,7 +138,7 @@ struct FIASKeyDesk: Sendable {
     /// another identical card (KT D); without them, a repeat within `duplicateWindow` is the same.
     private func transaction(_ record: FIASRecord) async -> String {
         var identity = ["KR", "KD", "KM"].contains(record.type) ? [record.type] : []
-        identity += ["KC", "WS", "RN", "GN", "GA", "GD", "DT", "KT", "KO"].map { record[$0] ?? "" }
+        identity += ["KC", "WS", "RN", "GN", "GA", "GD", "DT", "KT", "KO", "G#"].map { record[$0] ?? "" }
         if let date = nonEmpty(record["DA"]), let clock = nonEmpty(record["TI"]) {
             identity += [date, clock]
             return "fias-" + DuplicateWindow.fnv1a(identity.joined(separator: "|"))

@@ -14,7 +14,7 @@ enum FIASLinkRecords {
                 [("DA", time.date(now)), ("TI", time.time(now)), ("V#", settings.version), ("IF", settings.interfaceType)])
         ]
         var descriptions = [
-            ("KR", "KCWSKTRNGNDATIGAGDDTKO"),
+            ("KR", "KCWSKTRNGNDATIGAGDDTKOK#G#"),
             ("KD", "KCRNWSDATI"),
             ("KA", "ASCTKCWS$2DATI"),
             ("KZ", "ASCTKCRNWSDATIGNGDDT"),

@@ -38,6 +38,7 @@ struct FIASKeyRecordTests {
         #expect(issued["AS"] == "OK")
         let read = try await h.pms.request("KZ|WS3|KC1|", answerType: "KZ", timeout: .seconds(10))
         #expect(read["AS"] == "OK", "\(read)")
+        #expect(read["CT"] == "Key Read OK", "the spec's KZ example carries CT on success too")
         #expect(read["RN"] == "101")
         #expect(read["GN"] == "Пётр Петров")
         #expect(read["GD"] == "250921")
@@ -45,6 +46,50 @@ struct FIASKeyRecordTests {
         let deleted = try await h.pms.request("KD|WS3|KC1|RN101|DA250904|TI100500|", timeout: .seconds(10))
         #expect(deleted["AS"] == "OK", "\(deleted)")
         #expect(h.locks.guests(room: "101").isEmpty)
+        await h.stop()
+    }
+
+    @Test("KT: N cancels earlier keys, D/O and a missing KT add one (never a check-out by default), an unknown one is refused")
+    func keyTypes() async throws {
+        let h = try await FIASHarness.start()
+        let cases: [(kt: String, as: String, newIssue: Bool?)] = [("KTN|", "OK", true), ("", "OK", false), ("KTD|", "OK", false), ("KTX|", "UR", nil)]
+        for (index, c) in cases.enumerated() {
+            let answer = try await h.pms.request(
+                "KR|WS3|KC1|RN101|\(c.kt)DT12:00|GA250904|GD250920|GNX|DA250904|TI16000\(index)|", timeout: .seconds(10))
+            #expect(answer["AS"] == c.as, "\(c.kt): \(answer)")
+            if let newIssue = c.newIssue {
+                let sent = try #require(h.client.received(on: "+/encoders/1/request/issue-card").last)
+                let request = try JSONValue.parse(sent.payload)
+                #expect(request["newIssue"] == .bool(newIssue), "\(c.kt): \(request)")
+            } else {
+                #expect(answer["CT"] == "Unknown key type KTX")
+            }
+        }
+        #expect(h.locks.issuedCards.count == 3)
+        await h.stop()
+    }
+
+    @Test("K# above 1 is refused with a clear CT, never one card and OK; G# becomes the lock system's guest id")
+    func keyCountAndGuest() async throws {
+        let h = try await FIASHarness.start()
+        let two = try await h.pms.request(
+            "KR|WS3|KC1|RN101|KTN|K#2|DT12:00|GA250904|GD250920|GNX|DA250904|TI170000|", timeout: .seconds(10))
+        #expect(two["AS"] == "UR" && two["CT"] == "K#2: send one KR per key", "\(two)")
+        #expect(h.locks.issuedCards.isEmpty)
+        let guest = try await h.pms.request(
+            "KR|WS3|KC1|RN101|KTN|K#1|G#4711|DT12:00|GA250904|GD250920|GNX|DA250904|TI170001|", timeout: .seconds(10))
+        #expect(guest["AS"] == "OK", "\(guest)")
+        #expect(h.locks.issuedCards.first?.guestID == 4711)
+        await h.stop()
+    }
+
+    @Test("KZ of a blank card: UR 'Blank card', not OK with empty fields")
+    func blankCard() async throws {
+        let h = try await FIASHarness.start()
+        h.locks.setCardPresent(true, encoder: "1")
+        let read = try await h.pms.request("KZ|WS3|KC1|", answerType: "KZ", timeout: .seconds(10))
+        #expect(read["AS"] == "UR", "\(read)")
+        #expect(read["CT"] == "Blank card")
         await h.stop()
     }
 
