@@ -17,6 +17,7 @@ public enum AdapterCatalog {
             case "fias":
                 let settings = FIASSettings(section: section)
                 checkOrder(settings, section, handler: config.requests.handlerTimeout)
+                checkEncoders(settings, section, config: config)
             case "ofd": _ = OFDSettings(section: section)
             case "vanke":
                 let settings = VankeSettings(section: section)
@@ -29,6 +30,18 @@ public enum AdapterCatalog {
             default: continue
             }
             section.finish()
+        }
+    }
+
+    /// The lock system's encoders the FIAS tables name must be ones the OZLocks adapter serves,
+    /// when it runs here with an explicit list: otherwise every key request for them gets no-handler.
+    static func checkEncoders(_ settings: FIASSettings, _ section: ConfigSection, config: GatehouseConfig) {
+        guard config.enabledAdapters.contains("ozlocks"), let ozlocks = config.adapterSection("ozlocks") else { return }
+        let served = Set(ozlocks.stringList("encoders"))
+        guard !served.isEmpty else { return }
+        for (kc, encoder) in settings.encoders.sorted(by: { $0.key < $1.key }) where !served.contains(encoder) {
+            section.report(
+                "KC \(kc) maps to encoder '\(encoder)', which adapters.ozlocks.encoders does not list", key: "encoders", severity: .warning)
         }
     }
 

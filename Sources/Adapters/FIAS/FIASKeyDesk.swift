@@ -56,7 +56,7 @@ struct FIASKeyDesk: Sendable {
         var payload: [String: JSONValue] = [
             "room": .string(room), "checkIn": .string(Timestamp.rfc3339(checkIn, in: time.timeZone)),
             "checkOut": .string(Timestamp.rfc3339(checkOut, in: time.timeZone)), "guestName": .string(record["GN"] ?? ""),
-            "newIssue": .bool(newIssue), "workstation": .string(record["WS"] ?? ""), "transaction": .string(await transaction(record)),
+            "newIssue": .bool(newIssue), "workstation": .string(settings.workstation(forWS: record["WS"] ?? "")), "transaction": .string(await transaction(record)),
         ]
         // G#, the PMS's guest/reservation number, is the lock system's guest id when it is a number:
         // a KT D for the same G# then adds a card to that guest instead of creating another one.
@@ -67,16 +67,16 @@ struct FIASKeyDesk: Sendable {
             // KO is positional (zone n allowed when character n is 1): passed on as the allowed zone numbers.
             payload["zones"] = .array(zones.enumerated().filter { $0.element == "1" }.map { .string(String($0.offset + 1)) })
         }
-        let outcome = await call(context.topics.encoder(encoder).request("issue-card"), payload, record: record)
+        let outcome = await call(context.topics.encoder(settings.encoder(forKC: encoder)).request("issue-card"), payload, record: record)
         return answer(record, outcome, uid: outcome.data?["cardUid"]?.stringValue)
     }
 
     private func keyDelete(_ record: FIASRecord) async -> FIASRecord {
         guard let room = nonEmpty(record["RN"]) else { return answer(record, .failure("UR", "Missing room number (RN)")) }
         var payload: [String: JSONValue] = [
-            "workstation": .string(record["WS"] ?? ""), "transaction": .string(await transaction(record)),
+            "workstation": .string(settings.workstation(forWS: record["WS"] ?? "")), "transaction": .string(await transaction(record)),
         ]
-        if let encoder = nonEmpty(record["KC"]) { payload["encoder"] = .string(encoder) }
+        if let encoder = nonEmpty(record["KC"]) { payload["encoder"] = .string(settings.encoder(forKC: encoder)) }
         let outcome = await call(context.topics.lock(room).request("check-out"), payload, record: record)
         return answer(record, outcome)
     }
@@ -84,7 +84,8 @@ struct FIASKeyDesk: Sendable {
     private func keyRead(_ record: FIASRecord) async -> FIASRecord {
         guard let encoder = nonEmpty(record["KC"]) else { return answer(record, .failure("UR", "Missing encoder (KC)"), type: "KZ") }
         let outcome = await call(
-            context.topics.encoder(encoder).request("read-card"), ["workstation": .string(record["WS"] ?? "")], record: record)
+            context.topics.encoder(settings.encoder(forKC: encoder)).request("read-card"),
+            ["workstation": .string(settings.workstation(forWS: record["WS"] ?? ""))], record: record)
         // A card that carries no room is blank: said so, not an OK with empty fields.
         if outcome.status == "OK", outcome.data?["room"]?.stringValue?.isEmpty ?? true {
             return answer(record, .failure("UR", "Blank card"), type: "KZ")

@@ -15,6 +15,15 @@ public struct FIASSettings: Sendable {
     /// How long to let the PMS speak first before starting the link ourselves. 0 (the default)
     /// starts it at once, as the spec has the lock side send its initial data after connecting.
     public var greetingWait: Duration = .zero
+    /// The PMS's encoder ids (KC, e.g. `1`) → the lock system's (`001`); unlisted ids pass as they are.
+    public var encoders: [String: String] = [:]
+    /// The PMS's workstation ids (WS, e.g. `3`) → the lock system's (`ADMIN01`); unlisted pass as they are.
+    public var workstations: [String: String] = [:]
+
+    /// The lock system's encoder for a KC.
+    func encoder(forKC kc: String) -> String { encoders[kc] ?? kc }
+    /// The lock system's workstation for a WS.
+    func workstation(forWS ws: String) -> String { workstations[ws] ?? ws }
     public var reconnectMinDelay: Duration = .seconds(1)
     public var reconnectMaxDelay: Duration = .seconds(30)
     /// `V#` and `IF` of our LD record.
@@ -59,5 +68,20 @@ public struct FIASSettings: Sendable {
         keyModify = section.bool("keyModify", default: keyModify)
         duplicateWindow = section.duration("duplicateWindow", default: duplicateWindow, range: .zero...(.seconds(86_400)))
         defaultCheckOutTime = section.string("defaultCheckOutTime", default: defaultCheckOutTime)
+        encoders = Self.table(section, "encoders", from: "kc", to: "encoder")
+        workstations = Self.table(section, "workstations", from: "ws", to: "workstation")
+    }
+
+    /// `key: [ { from: "1", to: "001" }, … ]` as a dictionary; a repeated or empty id is an error.
+    private static func table(_ section: ConfigSection, _ key: String, from: String, to: String) -> [String: String] {
+        var table: [String: String] = [:]
+        for entry in section.sectionList(key) {
+            let pms = entry.requiredString(from)
+            let ours = entry.requiredString(to)
+            guard !pms.isEmpty, !ours.isEmpty else { continue }
+            if table[pms] != nil { entry.report("\(from) '\(pms)' is listed twice", key: from) }
+            table[pms] = ours
+        }
+        return table
     }
 }

@@ -17,7 +17,7 @@ final class FIASHarness: Sendable {
     static func start(
         pms options: PMSSimulator.Options = .init(), answerTimeout: Duration = .seconds(10),
         keepAlive: Duration = .seconds(60), ozlocksTimeout: Duration = .seconds(3),
-        watchEverything: Bool = true
+        watchEverything: Bool = true, settings configure: (inout FIASSettings) -> Void = { _ in }
     ) async throws -> FIASHarness {
         let pms = PMSSimulator(options: options)
         let pmsPort = try await pms.start()
@@ -40,6 +40,7 @@ final class FIASHarness: Sendable {
         settings.keepAlive = keepAlive
         settings.reconnectMinDelay = .milliseconds(200)
         settings.reconnectMaxDelay = .seconds(1)
+        configure(&settings)
         let fias = FIASAdapter(settings: settings)
 
         var config = RunningBridge.testConfig(port: TestBroker.shared.port)

@@ -93,6 +93,19 @@ struct FIASKeyRecordTests {
         await h.stop()
     }
 
+    @Test("encoder and workstation tables: the PMS's KC7/WS3 reach the lock system as encoder 1 and ADMIN01; the KA echoes KC7/WS3")
+    func idTables() async throws {
+        let h = try await FIASHarness.start(settings: { $0.encoders = ["7": "1"]; $0.workstations = ["3": "ADMIN01"] })
+        let answer = try await h.pms.request(
+            "KR|WS3|KC7|RN101|KTN|DT12:00|GA250904|GD250920|GNX|DA250904|TI180000|", timeout: .seconds(10))
+        #expect(answer["AS"] == "OK", "\(answer)")
+        #expect(answer["KC"] == "7" && answer["WS"] == "3")
+        let card = try #require(h.locks.issuedCards.first)
+        #expect(card.encoder == "1")
+        #expect(card.workstation == "ADMIN01")
+        await h.stop()
+    }
+
     @Test("no card on the encoder → negative AS with a clear text")
     func cardAbsent() async throws {
         let h = try await FIASHarness.start()
