@@ -1,10 +1,12 @@
 import Foundation
 
-/// `…/encoders/<encoder>/event`: the outcome of an operation that ended after its requester had
-/// been answered `timeout` (in doubt). The card the lock server cut after FIAS gave up is here,
-/// with its UID, so a front desk or an audit can find it.
+/// `…/encoders/<encoder>/event`: the outcome of an operation its requester never heard.
+/// `late-answer`: it ended after the requester had been answered `timeout` (in doubt); the card
+/// the lock server cut after FIAS gave up is here, with its UID. `unsent-answer`: it ended, but
+/// the FIAS link to the PMS was down when its answer (KA/KZ) was due. Either way a front desk or
+/// an audit can find the card.
 public struct EncoderLateAnswer: Codable, Sendable, Equatable {
-    /// Always `late-answer`.
+    /// `late-answer` or `unsent-answer`.
     public var type = "late-answer"
     public var operation: String
     public var room: String?
@@ -18,9 +20,10 @@ public struct EncoderLateAnswer: Codable, Sendable, Equatable {
     public var at: String
 
     public init(
-        operation: String, room: String?, cardUid: String?, workstation: String?, result: String, transaction: String?,
-        at: String
+        type: String = "late-answer", operation: String, room: String?, cardUid: String?, workstation: String?, result: String,
+        transaction: String?, at: String
     ) {
+        self.type = type
         self.operation = operation
         self.room = room
         self.cardUid = cardUid

@@ -26,7 +26,10 @@ public final class FIASAdapter: GatehouseAdapter {
         let name = self.name
         let link = FIASLink(
             settings: settings, time: time, logger: logger, answer: { record in await desk.answer(record) },
-            report: { state, detail in await bridge.setAdapterState(name, state, detail: detail) })
+            report: { state, detail in await bridge.setAdapterState(name, state, detail: detail) },
+            undelivered: { [settings, logger] record, reply, why in
+                await FIASUnsentAnswer(context: bridge, settings: settings, logger: logger).report(record, reply, why: why)
+            })
         let task = Task { await link.run() }
         running.withLock { $0 = (link, task) }
     }

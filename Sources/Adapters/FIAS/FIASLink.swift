@@ -10,16 +10,23 @@ import Synchronization
 final class FIASLink: Sendable {
     typealias Answer = @Sendable (FIASRecord) async -> FIASRecord?
     typealias StateReport = @Sendable (AdapterState, String?) async -> Void
+    /// A key record whose answer could not reach the PMS, with the answer and why.
+    typealias Undelivered = @Sendable (FIASRecord, FIASRecord, String) async -> Void
 
     private let settings: FIASSettings
     private let time: FIASTime
     private let answer: Answer
     private let report: StateReport
+    private let undelivered: Undelivered
     private let logger: Logger
     private let stopping = Atomic<Bool>(false)
     private let session = Mutex<FIASSession?>(nil)
 
-    init(settings: FIASSettings, time: FIASTime, logger: Logger, answer: @escaping Answer, report: @escaping StateReport) {
+    init(
+        settings: FIASSettings, time: FIASTime, logger: Logger, answer: @escaping Answer, report: @escaping StateReport,
+        undelivered: @escaping Undelivered
+    ) {
+        self.undelivered = undelivered
         self.settings = settings
         self.time = time
         self.logger = logger
@@ -29,15 +36,31 @@ final class FIASLink: Sendable {
 
     var isAlive: Bool { session.withLock { $0?.isAlive ?? false } }
 
+    /// A connection that lasted this long was a working one.
+    static let settled: Duration = .seconds(30)
+
     /// Connects and keeps the link up until cancelled or `stop()`.
     func run() async {
         var delay = settings.reconnectMinDelay
+        var shortLived = 0
         while !Task.isCancelled && !stopping.load(ordering: .acquiring) {
             await report(.connecting, "\(settings.host):\(settings.port)")
             let reason: String
+            let started = ContinuousClock.now
             do {
                 reason = try await connectAndServe()
-                delay = settings.reconnectMinDelay
+                // Only a connection that lasted resets the back-off: two instances on one port
+                // evict each other at once, and a reset every time had them do it every second.
+                if ContinuousClock.now - started >= Self.settled {
+                    delay = settings.reconnectMinDelay
+                    shortLived = 0
+                } else {
+                    shortLived += 1
+                    if shortLived == 3 {
+                        logger.warning(
+                            "FIAS: the PMS closed 3 connections in a row within \(Self.settled) of opening them: is another instance connected to \(settings.host):\(settings.port)? The interface takes one client per port")
+                    }
+                }
             } catch {
                 reason = "cannot connect to the PMS at \(settings.host):\(settings.port): \(error)"
             }
@@ -80,7 +103,7 @@ final class FIASLink: Sendable {
                         keepAlive: settings.keepAlive.timeInterval, keepAliveAnswer: min(30, settings.keepAlive.timeInterval)),
                     linkStart: { [settings, time] now in FIASLinkRecords.linkStart(settings: settings, time: time, now: now) },
                     stamp: { [time] type, now in FIASLinkRecords.stamped(type, time: time, now: now) }),
-                outbound: outbound, logger: logger, answer: answer, report: report)
+                outbound: outbound, logger: logger, answer: answer, report: report, undelivered: undelivered)
             session.withLock { $0 = current }
             defer { session.withLock { $0 = nil } }
             if stopping.load(ordering: .acquiring) { return "stopped" }

@@ -12,13 +12,16 @@ final class FIASSession: Sendable {
     private let logger: Logger
     private let answer: FIASLink.Answer
     private let report: FIASLink.StateReport
+    private let undelivered: FIASLink.Undelivered
     /// Set when the PMS answered our LE (or the connection ended).
     private let ended = Atomic<Bool>(false)
 
     init(
         machine: FIASLinkMachine, outbound: NIOAsyncChannelOutboundWriter<FIASRecord>, logger: Logger,
-        answer: @escaping FIASLink.Answer, report: @escaping FIASLink.StateReport
+        answer: @escaping FIASLink.Answer, report: @escaping FIASLink.StateReport,
+        undelivered: @escaping FIASLink.Undelivered
     ) {
+        self.undelivered = undelivered
         self.machine = Mutex(machine)
         self.outbound = outbound
         self.logger = logger
@@ -101,11 +104,16 @@ final class FIASSession: Sendable {
                 await report(.connected, nil)
             case .deliver(let record):
                 Task {
-                    guard let reply = await self.answer(record), self.isAlive else { return }
+                    guard let reply = await self.answer(record) else { return }
+                    // An answer the PMS cannot get any more is never dropped unseen: a card may be cut.
+                    guard self.isAlive else {
+                        await self.undelivered(record, reply, "the link was down when the answer was ready")
+                        return
+                    }
                     do {
                         try await self.outbound.write(reply)
                     } catch {
-                        self.logger.warning("FIAS: could not send the \(reply.type) for \(record.type): \(error)")
+                        await self.undelivered(record, reply, "could not be sent: \(error)")
                     }
                 }
             case .close(let reason):

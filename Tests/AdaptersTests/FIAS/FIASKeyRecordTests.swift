@@ -106,6 +106,24 @@ struct FIASKeyRecordTests {
         await h.stop()
     }
 
+    @Test("the link drops while a card is cut: the KA nobody can receive is audited and published as unsent-answer with the card")
+    func unsentAnswer() async throws {
+        let h = try await FIASHarness.start()
+        h.locks.setBehaviour(.slow(.seconds(2)), times: 1)
+        let mark = h.client.mark()
+        try await h.pms.send("KR|WS3|KC1|RN101|KTN|DT12:00|GA250904|GD250920|GNX|DA250904|TI190000|")
+        try await until("the request reached the lock server") { h.locks.calls("IssueCard") == 1 }
+        await h.pms.dropConnection()
+        let event = try JSONValue.parse(try await h.client.next(on: "+/encoders/1/event", after: mark, timeout: .seconds(10)).payload)
+        #expect(event["type"] == "unsent-answer", "\(event)")
+        #expect(event["operation"] == "issue-card" && event["result"] == "ok" && event["room"] == "101")
+        let uid = try #require(h.locks.issuedCards.first?.uid)
+        #expect(event["cardUid"] == .string(uid))
+        let audit = try await h.running.bridge.context.store.keyAudit.recent()
+        #expect(audit.contains { $0.adapter == "fias" && $0.cardUid == uid }, "\(audit)")
+        await h.stop()
+    }
+
     @Test("no card on the encoder → negative AS with a clear text")
     func cardAbsent() async throws {
         let h = try await FIASHarness.start()
