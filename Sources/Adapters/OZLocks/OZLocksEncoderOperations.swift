@@ -80,8 +80,18 @@ extension OZLocksAdapter {
         _ encoder: String, operation: String, workstation: String, _ work: () async throws -> T
     ) async throws -> T {
         await publishEncoder(encoder, EncoderState(state: "busy", operation: operation, workstation: workstation, since: now()))
+        // The vendor's call does not return while the encoder prompts for a card (the IssueCard and
+        // CheckOut descriptions): still running after `cardPrompt`, the encoder is shown waiting,
+        // so a front desk screen can tell the clerk to put the card on it.
+        let prompt = Task { [settings] in
+            try await Task.sleep(for: settings.cardPrompt)
+            await self.publishEncoder(
+                encoder, EncoderState(state: "waiting-for-card", operation: operation, workstation: workstation, since: self.now()))
+        }
         let result: Result<T, any Error>
         do { result = .success(try await work()) } catch { result = .failure(error) }
+        prompt.cancel()
+        _ = await prompt.result
         // Idle only when nobody else waits for this encoder (it would turn busy again at once).
         if (context?.router.queueDepth(Self.encoderKey(encoder)) ?? 0) <= 1 {
             await publishEncoder(encoder, EncoderState(state: "idle", operation: nil, workstation: nil, since: now()))

@@ -51,6 +51,8 @@ public struct OZLocksSettings: Sendable {
     public var pollLogs = true
     /// An unchanged lock state is published again after this, so its `lastSeen` moves; 0 never.
     public var lastSeenRefresh: Duration = .seconds(300)
+    /// An encoder operation still running after this shows the encoder `waiting-for-card`.
+    public var cardPrompt: Duration = .seconds(1)
     /// Empty: serve every room on the broker, with `defaultSeries`.
     public var locks: [Lock] = []
     public var defaultSeries: Series = .wr
@@ -73,6 +75,7 @@ public struct OZLocksSettings: Sendable {
         pollConcurrency = section.int("pollConcurrency", default: pollConcurrency, range: 1...256)
         pollLogs = section.bool("pollLogs", default: pollLogs)
         lastSeenRefresh = section.duration("lastSeenRefresh", default: lastSeenRefresh, range: .zero...(.seconds(86_400)))
+        cardPrompt = section.duration("cardPrompt", default: cardPrompt, range: .milliseconds(100)...(.seconds(60)))
         defaultSeries = section.enumValue("defaultSeries", default: defaultSeries)
         locks = section.sectionList("locks").map { lock in
             Lock(room: lock.requiredString("room"), series: lock.enumValue("series", default: .wr))

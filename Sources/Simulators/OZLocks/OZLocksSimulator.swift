@@ -69,6 +69,9 @@ public final class OZLocksSimulator: Sendable {
     /// Leaves these top-level members out of every successful answer (e.g. `Room`, `CheckOut` of
     /// IssueCard), as a server that answers only part of what the spec lists; empty: all of them.
     public func omitAnswerMembers(_ names: Set<String>) { state.withLock { $0.omittedMembers = names } }
+    /// IssueCard on an empty encoder waits up to `wait` for a card to be put on it
+    /// (`setCardPresent`), as the vendor's encoder prompts the clerk; nil: ECode 2 at once.
+    public func waitForCard(_ wait: Duration?) { state.withLock { $0.cardWait = wait } }
 
     /// Puts a blank card on the encoder (replacing any card there) or takes the card away.
     public func setCardPresent(_ present: Bool, encoder: String) {

@@ -43,6 +43,9 @@ struct OZLocksState {
     var trailingCommas = false
     /// Top-level members left out of every successful answer (a server that answers partially).
     var omittedMembers: Set<String> = []
+    /// IssueCard on an empty encoder waits this long for a card to be put on it (as the vendor's
+    /// encoder prompts the clerk) before answering ECode 2; nil answers at once.
+    var cardWait: Duration?
 
     init(rooms: [OZLocksSimulator.Room], encoders: [String], dates: OZDateFormat) {
         self.dates = dates

@@ -36,6 +36,9 @@ struct OZResponder: HTTPResponder {
         case .badRequest: return Self.text(.badRequest, "Сервер не доступен")
         case .error(let code, let message): return Self.json(.internalServerError, OZFault(code: code, message: message).json)
         }
+        if operation == .issueCard, let wait = simulator.state.withLock({ $0.cardWait }) {
+            await waitForCard(body: Data(body.readableBytesView), within: wait)
+        }
         let now = Date()
         let dates = simulator.dates
         let (outcome, trailingCommas) = simulator.state.withLock { state -> (Result<OZJSON, OZFault>, Bool) in
@@ -59,6 +62,21 @@ struct OZResponder: HTTPResponder {
         switch outcome {
         case .success(let answer): return Self.json(.ok, answer, trailingCommas: trailingCommas)
         case .failure(let fault): return Self.json(.internalServerError, fault.json, trailingCommas: trailingCommas)
+        }
+    }
+
+    /// Until a card lies on the request's encoder, or `wait` passed (then the operation says ECode 2).
+    private func waitForCard(body: Data, within wait: Duration) async {
+        guard let fields = try? OZRequestFields(body, dates: simulator.dates), let encoder = try? fields.string("EncoderID")
+        else { return }
+        let deadline = ContinuousClock.now + wait
+        while ContinuousClock.now < deadline {
+            let empty = simulator.state.withLock { state in
+                if case .none? = state.encoders[encoder] { return true }
+                return false
+            }
+            if !empty { return }
+            try? await Task.sleep(for: .milliseconds(20))
         }
     }
 

@@ -63,6 +63,33 @@ struct OZLocksOperationsTests {
         await h.stop()
     }
 
+    @Test("while the encoder prompts for a card the encoder shows waiting-for-card; once a card is put on it, the card is cut and it is idle")
+    func waitingForCard() async throws {
+        let h = try await OZLocksHarness.start(timeout: .seconds(6))  // the clerk's time to put the card on
+        h.simulator.setCardPresent(false, encoder: "001")
+        h.simulator.waitForCard(.seconds(8))
+        let state = h.topics.encoder("001").state
+        let mark = h.client.mark()
+        let response = h.topics.encoder("001").request("issue-card").replacingOccurrences(of: "/request/", with: "/response/")
+        try h.client.publish(
+            h.topics.encoder("001").request("issue-card"),
+            #"{"room":"101","checkIn":"\#(Self.checkIn)","checkOut":"\#(Self.checkOut)","guestName":"X","newIssue":true,"workstation":"ADMIN01","transaction":"t-wait"}"#)
+        var waiting: JSONValue?
+        try await until("the encoder shows waiting-for-card", timeout: .seconds(5)) {
+            waiting = h.client.received(on: state).compactMap { try? JSONValue.parse($0.payload) }
+                .first { $0["state"] == "waiting-for-card" }
+            return waiting != nil
+        }
+        #expect(waiting?["operation"] == "issue-card" && waiting?["workstation"] == "ADMIN01")
+        h.simulator.setCardPresent(true, encoder: "001")
+        let answer = try JSONValue.parse(try await h.client.next(on: response, after: mark, timeout: .seconds(10)).payload)
+        #expect(answer["status"] == "ok", "\(answer)")
+        try await until("the encoder is idle again") {
+            h.client.received(on: state).last.flatMap { try? JSONValue.parse($0.payload)["state"] } == "idle"
+        }
+        await h.stop()
+    }
+
     @Test("no card on the encoder → card-absent with the vendor's text")
     func cardAbsent() async throws {
         let h = try await OZLocksHarness.start()
