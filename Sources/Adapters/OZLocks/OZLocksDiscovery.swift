@@ -1,13 +1,16 @@
 import Bridge
 import Topics
 
-/// Each configured lock as a Home Assistant device: a `lock` entity for WR (online) locks, whose
-/// commands go to `…/locks/<room>/set`, and battery and door sensors on the retained lock state.
+/// Each configured WR (online) lock as a Home Assistant device: a `lock` entity whose commands go
+/// to `…/locks/<room>/set`, and battery and door sensors on the retained lock state. Series H
+/// (offline) locks are not announced: nothing polls them, so every entity they could have would
+/// stay `unknown` for ever, and a lock entity's commands could only fail.
 extension OZLocksAdapter {
     public var discoveryKinds: Set<String> { ["lock"] }
 
     func announceLocks(_ bridge: BridgeContext) async {
-        await bridge.homeAssistant.replace(kind: "lock", with: settings.locks.lazy.map { Self.device($0, topics: bridge.topics) })
+        await bridge.homeAssistant.replace(
+            kind: "lock", with: settings.locks.lazy.filter { $0.series == .wr }.map { Self.device($0, topics: bridge.topics) })
     }
 
     static func device(_ lock: OZLocksSettings.Lock, topics: TopicTree) -> HomeAssistantDevice {
