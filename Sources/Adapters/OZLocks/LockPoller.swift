@@ -125,12 +125,11 @@ final class LockPoller: Sendable {
 
     private func publishNew(_ records: [LockEvent], room: String) async throws {
         let fresh = try await logs.unpublished(records, room: room)
-        guard !fresh.isEmpty else { return }
         let topic = context.topics.lock(room).event
         for event in fresh {
             try context.publishEvent(topic, event)
         }
         // Remembered after publishing: a crash in between repeats events rather than losing them.
-        try await logs.markPublished(fresh, room: room)
+        try await logs.markPublished(records, room: room)
     }
 }

@@ -168,7 +168,7 @@ public final class OZLocksAdapter: GatehouseAdapter {
     }
 
     func event(from record: OZLocksWire.LogState) -> LockEvent? {
-        guard let at = dates.parse(record.EventTime) else {
+        guard let time = record.EventTime, let at = dates.parse(time) else {
             logger.warning("skipping a lock log record with an unreadable time")
             return nil
         }

@@ -99,7 +99,8 @@ public final class OZLocksSimulator: Sendable {
     public func setOpened(_ opened: Bool, room: String) { state.withLock { $0.locks[room]?.opened = opened } }
 
     /// Adds a record to the lock's log; types 30…39 count as unauthorised access (ShowErrorEntrance).
-    public func appendLog(room: String, type: Int, typeName: String, at: Date, holderID: Int, holderName: String?) {
+    /// `at: nil` answers the record without its EventTime, as a faulty server might.
+    public func appendLog(room: String, type: Int, typeName: String, at: Date?, holderID: Int, holderName: String?) {
         let record = OZLogRecord(type: type, typeName: typeName, at: at, holderID: holderID, holderName: holderName)
         state.withLock { $0.locks[room]?.log.append(record) }
     }

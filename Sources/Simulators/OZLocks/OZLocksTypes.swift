@@ -64,7 +64,8 @@ extension OZLocksSimulator {
 struct OZLogRecord: Sendable {
     let type: Int
     let typeName: String
-    let at: Date
+    /// nil: answered without EventTime (a malformed record).
+    let at: Date?
     let holderID: Int
     let holderName: String?
 

@@ -70,6 +70,28 @@ struct OZLocksPollerTests {
         await h.stop()
     }
 
+    @Test("lock log: the same record twice in a minute is two events, older records a lock delivers late are published, a record without time does not cost the others")
+    func logRecordsByContent() async throws {
+        let h = try await OZLocksHarness.start()
+        let event = h.topics.lock("101").event
+        let now = Date()
+        h.simulator.appendLog(room: "101", type: 6, typeName: "Карта гостя", at: now, holderID: 12, holderName: "Иванов Иван")
+        await h.adapter.pollNow()  // published: the harness's first pass made the (empty) baseline
+        _ = try await h.client.messages(on: event, count: 1)
+        // The same card twice in the same minute, a record the lock kept while offline (an hour
+        // older than the newest), and one without EventTime.
+        h.simulator.appendLog(room: "101", type: 6, typeName: "Карта гостя", at: now, holderID: 12, holderName: "Иванов Иван")
+        h.simulator.appendLog(room: "101", type: 17, typeName: "Код гостя", at: now.addingTimeInterval(-3600), holderID: 12, holderName: nil)
+        h.simulator.appendLog(room: "101", type: 6, typeName: "Карта гостя", at: nil, holderID: 13, holderName: nil)
+        await h.adapter.pollNow()
+        await h.adapter.pollNow()  // nothing new the second time
+        let events = try await h.client.messages(on: event, count: 3).dropFirst().compactMap { try? JSONValue.parse($0.payload) }
+        #expect(events.map { $0["type"] } == [17, 6], "oldest first: \(events)")
+        try await Task.sleep(for: .milliseconds(200))  // absence: a fourth event would have come with these
+        #expect(h.client.received(on: event).count == 3)
+        await h.stop()
+    }
+
     @Test("each new log record is published once, also across an adapter restart")
     func logRecordsOnce() async throws {
         let h = try await OZLocksHarness.start()

@@ -71,7 +71,8 @@ enum OZLocksWire {
     struct LogState: Codable, Sendable {
         var RecordType: LenientInt
         var RecordTypeEx: String?
-        var EventTime: String
+        /// Required by the spec; a record without it is skipped (logged), not the whole answer.
+        var EventTime: String?
         /// The table says String, the example sends `12`.
         var HolderID: LenientString?
         var HolderName: String?
