@@ -51,13 +51,22 @@ final class OFDClient: Sendable {
             .GET, "/api/integration/partner/v1/kkt/paystatus",
             query: ["DateFromUtc": OFDTime.format(from), "DateToUtc": OFDTime.format(to)], body: nil,
             retries: settings.readRetries)
-        return list.Data ?? []
+        guard let items = list.Data else {
+            throw GatehouseError(.upstreamUnavailable, "the operator's pay status answer has no Data")
+        }
+        return items
     }
 
     func kkts(inn: String) async throws -> [OFDWire.Kkt] {
         let list: OFDWire.DataList<OFDWire.Kkt> = try await call(
             .GET, "/api/integration/partner/v1/inn/\(inn)/kkts", query: [:], body: nil, retries: settings.readRetries)
-        return list.Data ?? []
+        // The list decides which registers' topics are cleared: only an explicit, successful list
+        // counts. An answer without `Data`, or an empty one not marked `Success: true`, is not
+        // "no registers" (it once cleared every register's retained topics).
+        guard let kkts = list.Data, !kkts.isEmpty || list.Success == true else {
+            throw GatehouseError(.upstreamUnavailable, "the operator's register list for INN \(inn) is not one (no Data, or empty without Success)")
+        }
+        return kkts
     }
 
     /// One API call with the token: renewed once on 401/403; retried `retries` times on 429/5xx/network.
@@ -151,9 +160,13 @@ final class OFDClient: Sendable {
             let text = error.Message ?? "error \(error.Code ?? "?")"
             return GatehouseError(.invalidRequest, "the operator refused: \(text)", vendor: VendorError(code: error.Code ?? "error", message: text))
         }
-        if failure.Success == false {
-            let text = (failure.Errors ?? []).joined(separator: "; ").nonEmpty ?? failure.Message ?? "Success: false"
-            return GatehouseError(.invalidRequest, "the operator refused: \(text)", vendor: VendorError(code: "Success:false", message: text))
+        let errors = (failure.Errors ?? []).joined(separator: "; ").nonEmpty
+        // Not only `Success: false`: an `Errors` list, or a lone `Message` without data, is an error
+        // too. Taken as success, one became a pay status and another an empty register list.
+        if failure.Success == false || errors != nil || (failure.Message != nil && failure.Success != true && failure.Data == nil) {
+            let text = errors ?? failure.Message ?? "Success: false"
+            let code = failure.Success == false ? "Success:false" : errors != nil ? "Errors" : "Message"
+            return GatehouseError(.invalidRequest, "the operator refused: \(text)", vendor: VendorError(code: code, message: text))
         }
         return nil
     }

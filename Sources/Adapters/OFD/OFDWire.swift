@@ -60,16 +60,22 @@ enum OFDWire {
         var Success: Bool?
     }
 
-    /// The two ways the operator reports an error with HTTP 200.
+    /// The shapes in which the operator reports an error with HTTP 200: `Error: {Code, Message}`,
+    /// `Success: false`, `Errors: […]`, or a `Message` with neither `Success: true` nor `Data`.
     struct Failure: Decodable, Sendable {
         struct ErrorObject: Decodable, Sendable {
             var Code: String?
             var Message: String?
         }
+        /// Any JSON value: only whether the member is there matters.
+        struct Present: Decodable, Sendable {
+            init(from decoder: any Decoder) throws {}
+        }
         var Success: Bool?
         var Errors: [String]?
         var Error: ErrorObject?
         var Message: String?
+        var Data: Present?
     }
 }
 

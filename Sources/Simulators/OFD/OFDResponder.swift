@@ -57,6 +57,9 @@ struct OFDResponder: HTTPResponder {
                 body: .init(byteBuffer: ByteBuffer(string: page)))
         case .tooManyRequests:
             return Response(status: .tooManyRequests, headers: [.retryAfter: "1"])
+        case .errorsList(let message): return json(.object([("Errors", .array([.string(message)]))]))
+        case .messageOnly(let message): return json(.object([("Message", .string(message))]))
+        case .emptyObject: return json(.object([]))
         }
     }
 

@@ -15,6 +15,12 @@ extension OFDSimulator {
         case tooManyRequests
         /// Waits this long, then answers normally.
         case slow(Duration)
+        /// HTTP 200 `{"Errors":[message]}`, without `Success`.
+        case errorsList(message: String)
+        /// HTTP 200 `{"Message":message}`: nothing else.
+        case messageOnly(message: String)
+        /// HTTP 200 `{}`: no `Data`, no `Success`, nothing.
+        case emptyObject
     }
 
     /// The operator's four methods, as counted by `calls(_:)` and targeted by `setFault(_:for:)`.

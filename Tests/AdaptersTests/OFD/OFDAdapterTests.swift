@@ -159,6 +159,27 @@ struct OFDAdapterTests {
         await h.stop()
     }
 
+    @Test(
+        "an error in a 200 body of any shape is an error: a sync clears nothing, a pay status is not a success",
+        arguments: [OFDSimulator.Fault.errorsList(message: "ИНН не найден"), .messageOnly(message: "Сервис недоступен"), .emptyObject])
+    func errorShapes(fault: OFDSimulator.Fault) async throws {
+        let rnm = OFDHarness.rnm(7)
+        let h = try await OFDHarness.start { sim in sim.addRegister(inn: OFDHarness.inn, .init(rnm: rnm)) }
+        _ = try await h.client.messages(on: h.kkt(rnm), count: 1)
+        h.operator_.setFault(fault, for: .kkts)
+        h.operator_.setFault(fault, for: .payStatus)
+        await h.adapter.syncNow()
+        let now = Date()
+        let status = try await h.request(
+            "pay-status",
+            #"{"from":"\#(Timestamp.rfc3339(now.addingTimeInterval(-3600), in: .gmt))","to":"\#(Timestamp.rfc3339(now, in: .gmt))"}"#)
+        #expect(status["status"] == "error", "\(fault): \(status)")
+        // The register's retained state is still there: nothing cleared it.
+        try await Task.sleep(for: .milliseconds(200))  // absence: a clearing would have come by now
+        #expect(h.client.received(on: h.kkt(rnm)).allSatisfy { !$0.payload.isEmpty }, "\(fault) cleared the register")
+        await h.stop()
+    }
+
     @Test("sync: states once per change, alerts raised and cleared, a removed register's topics cleared")
     func sync() async throws {
         let expiring = OFDHarness.rnm(5)
