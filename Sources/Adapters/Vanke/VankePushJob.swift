@@ -63,6 +63,10 @@ enum VankeStreams {
     static let failedRecognitions = "vanke.unpushed.recognition"
     static let failedCrossings = "vanke.unpushed.crossing"
 
+    /// Pushes the platform answered with a refusal (respCode 1): kept as a record, not offered by
+    /// queryUnPush* (the platform has them and said no) and not sent again.
+    static func refused(_ kind: VankePushJob.Kind) -> String { "vanke.refused.\(kind.rawValue)" }
+
     static func failed(_ kind: VankePushJob.Kind) -> String? {
         switch kind {
         case .recognition: failedRecognitions

@@ -34,6 +34,9 @@ final class VankePusher: Sendable {
         case ack(Int64)
         case resend(Int64, at: Date)
         case failed(OutboxEntry, VankePushJob, error: String)
+        /// The platform answered respCode 1: recorded as refused, never retried (the spec retries
+        /// only network errors and timeouts).
+        case refused(OutboxEntry, VankePushJob, reason: String)
         case drop(Int64)
     }
 
@@ -164,6 +167,9 @@ final class VankePusher: Sendable {
                             id: entry.id, error: error, backoff: settings.backoff, maxAttempts: settings.retries,
                             deadLetterStream: VankeStreams.failed(job.kind), in: db)
                         if result == .deadLettered { deadLettered.append((entry, job, error)) }
+                    case .refused(let entry, let job, let reason):
+                        try outbox.deadLetter(
+                            id: entry.id, error: "refused by the platform: \(reason)", stream: VankeStreams.refused(job.kind), in: db)
                     }
                 }
                 for (index, arrival) in batch.arrivals.enumerated() {
@@ -267,7 +273,9 @@ final class VankePusher: Sendable {
             } else if code == "0" {
                 record(.ack(entry.id))
             } else {
-                record(.failed(entry, job, error: "platform refused: \(description ?? "respCode \(code)")"))
+                let reason = description ?? "respCode \(code)"
+                logger.warning("the platform refused \(job.kind) \(job.uuid ?? "?"): \(reason); recorded, not sent again")
+                record(.refused(entry, job, reason: reason))
             }
         }
     }

@@ -137,12 +137,14 @@ public struct Outbox: Sendable {
 
     /// Moves an entry to the dead letters at once, e.g. one whose delivery is in doubt.
     public func deadLetter(id: Int64, error: String, stream: String? = nil, now: Date = Date()) async throws {
-        try await pool.write { db in
-            guard let attempts = try Int.fetchOne(db, sql: "SELECT attempts FROM outbox WHERE id = ?", arguments: [id])
-            else { throw StoreError.outboxEntryNotFound(id) }
-            try Self.moveToDeadLetters(
-                id: id, attempts: attempts, error: error, stream: stream, at: now.timeIntervalSince1970, in: db)
-        }
+        try await pool.write { db in try deadLetter(id: id, error: error, stream: stream, now: now, in: db) }
+    }
+
+    /// The same inside a caller's transaction.
+    public func deadLetter(id: Int64, error: String, stream: String? = nil, now: Date = Date(), in db: Database) throws {
+        guard let attempts = try Int.fetchOne(db, sql: "SELECT attempts FROM outbox WHERE id = ?", arguments: [id])
+        else { throw StoreError.outboxEntryNotFound(id) }
+        try Self.moveToDeadLetters(id: id, attempts: attempts, error: error, stream: stream, at: now.timeIntervalSince1970, in: db)
     }
 
     /// Entries of the stream that still carry a lease: called before this process leases anything,

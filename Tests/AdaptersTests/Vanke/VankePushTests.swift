@@ -118,6 +118,28 @@ struct VankePushTests {
         await h.stop()
     }
 
+    @Test("respCode 1 to a crossing or an alarm is a refusal, not a network failure: recorded once, not retried, not offered as unpushed")
+    func refusalIsNotAFailure() async throws {
+        let h = try await VankeHarness.start { $0.setFault(.respCode1("重复数据")) }
+        let before = VankeTestTime.format(Date().addingTimeInterval(-60))
+        try h.cross("CAM-01", uuid: "c-refused", plate: "粤B00007")
+        try h.client.publish(h.parking.device("BAR-01").alarm, #"{"code":"1301","message":"栏杆机故障"}"#)
+        _ = try await h.platform.waitForPushes("receiveCrossGate", count: 1)
+        _ = try await h.platform.waitForPushes("receiveAbnormal", count: 1)
+        try await eventually { h.log.text.contains("refused abnormal") && h.log.text.contains("refused crossing") }
+        // The platform answers again: a refused alarm is not among what it gets re-sent.
+        h.platform.setFault(.none)
+        #expect(try await h.call("checkConnect")["respCode"] == "0")
+        let unpushed = try await h.call("queryUnPushCrossInfo", ["beginTime": .string(before)])
+        #expect(unpushed["total"] == 0, "a refused crossing offered as unpushed: \(unpushed)")
+        try await Task.sleep(for: .milliseconds(500))  // absence: a retry would come within the back-off
+        #expect(h.platform.calls("receiveCrossGate") == 1)
+        #expect(h.platform.calls("receiveAbnormal") == 1)
+        let refused = try await h.running.bridge.context.store.outbox.deadLetterCount(stream: "vanke.refused.crossing")
+        #expect(refused == 1)
+        await h.stop()
+    }
+
     @Test("a failed abnormal push is kept and re-sent once the platform answers again")
     func abnormalResentAfterRecovery() async throws {
         let h = try await VankeHarness.start()
