@@ -10,13 +10,15 @@ struct VankeGateOpener: Sendable {
     let pusher: VankePusher
     let lot: String
     let lifetime: Duration
+    /// A recognition older than this is no longer the vehicle at the gate.
+    let plateMaxAge: Duration
 
     /// Normal: opens only for the vehicle the gate recognised last. Force: opens regardless.
     /// While the bridge is disconnected from the broker the command cannot reach the barrier in
     /// time: refused ("broker unavailable"), never queued to act late.
     func open(_ gate: String, mode: GateCommand.Mode, plate: String?) async throws -> GateCommand {
         if mode == .normal {
-            guard let latest = await gates.latest(gate) else {
+            guard let latest = await gates.vehicleAtGate(gate, maxAge: plateMaxAge) else {
                 throw VankeRefusal("plate mismatch: no vehicle is recognised at gate \(gate)")
             }
             guard Self.samePlate(latest.plate, plate ?? "") else { throw VankeRefusal("plate mismatch") }

@@ -8,9 +8,25 @@ actor VankeGates {
     struct Recognition: Codable, Equatable {
         var uuid: String
         var plate: String
+        /// When it was received (seconds since 1970); nil in what an earlier version stored.
+        var at: Double?
+
+        init(uuid: String, plate: String, at: Date = Date()) {
+            self.uuid = uuid
+            self.plate = plate
+            self.at = at.timeIntervalSince1970
+        }
 
         /// What JSONEncoder writes for it, by hand: stored once per recognition.
-        var stored: Data { JSONValue.objectData([("uuid", .string(uuid)), ("plate", .string(plate))]) }
+        var stored: Data {
+            JSONValue.objectData([("at", at.map(JSONValue.double)), ("plate", .string(plate)), ("uuid", .string(uuid))])
+        }
+
+        /// Older than `maxAge` (or of unknown age): no longer the vehicle at the gate.
+        func isStale(maxAge: Duration, now: Date = Date()) -> Bool {
+            guard let at else { return true }
+            return now.timeIntervalSince1970 - at > maxAge.timeInterval
+        }
     }
 
     private struct Gate {
@@ -50,6 +66,14 @@ actor VankeGates {
     func loop(_ gate: String, occupied: Bool) -> Int64? {
         gates[gate, default: Gate()].loopOccupied = occupied
         return occupied ? nil : endResend(gate)
+    }
+
+    /// The plate of the vehicle at the gate now: the latest recognition, unless the loop has
+    /// emptied since (the vehicle left) or it is older than `maxAge`. What openMode 2 opens for.
+    func vehicleAtGate(_ gate: String, maxAge: Duration) -> Recognition? {
+        guard let state = gates[gate], state.loopOccupied != false, let latest = state.latest, !latest.isStale(maxAge: maxAge)
+        else { return nil }
+        return latest
     }
 
     /// True only when the loop said it is empty.

@@ -108,6 +108,9 @@ struct VankeIntake: Sendable {
             let since = try time(fields.since, field: "since")
             await watch.loop(gate, occupied: fields.occupied, since: since)
             if let superseded = await gates.loop(gate, occupied: fields.occupied) { pusher.drop(superseded) }
+            // The stored plate goes with the vehicle, or a restart would bring it back; in the
+            // pusher's writer, so it follows the recognition's own transaction.
+            if !fields.occupied { pusher.forgetLatest(gate) }
         } catch {
             refuse(message, error)
         }

@@ -43,7 +43,9 @@ final class VankePusher: Sendable {
     private struct Pending {
         var arrivals: [Arrival] = []
         var outcomes: [Outcome] = []
-        var isEmpty: Bool { arrivals.isEmpty && outcomes.isEmpty }
+        /// Gates whose stored latest plate goes, each after the arrivals queued before it.
+        var forgotten: [(gate: String, afterArrivals: Int)] = []
+        var isEmpty: Bool { arrivals.isEmpty && outcomes.isEmpty && forgotten.isEmpty }
     }
 
     private let context: BridgeContext
@@ -77,6 +79,12 @@ final class VankePusher: Sendable {
     /// Drops a re-sent recognition that is no longer wanted (the vehicle left, the gate was opened).
     func drop(_ entry: Int64) {
         record(.drop(entry))
+    }
+
+    /// The vehicle left the gate: its stored plate is removed, in order with the arrivals.
+    func forgetLatest(_ gate: String) {
+        pending.withLock { $0.forgotten.append((gate, $0.arrivals.count)) }
+        wakeup.yield()
     }
 
     /// Stops leasing; `run` returns once the events received are stored and the pushes in flight
@@ -172,7 +180,13 @@ final class VankePusher: Sendable {
                             id: entry.id, error: "refused by the platform: \(reason)", stream: VankeStreams.refused(job.kind), in: db)
                     }
                 }
+                func forget(upTo position: Int) throws {
+                    for forget in batch.forgotten where forget.afterArrivals == position {
+                        try store.cursors.remove(adapter: "vanke", key: "latest.\(forget.gate)", in: db)
+                    }
+                }
                 for (index, arrival) in batch.arrivals.enumerated() {
+                    try forget(upTo: index)
                     if let (id, claim) = arrival.intake {
                         try store.intake.settle(id, in: db)
                         if let claim, try !store.intake.claim(claim, in: db) {
@@ -194,6 +208,7 @@ final class VankePusher: Sendable {
                         }
                     }
                 }
+                try forget(upTo: batch.arrivals.count)
                 var leased = try outbox.lease(stream: VankeStreams.gate, limit: free, leaseFor: leaseFor, in: db)
                 leased += try outbox.lease(stream: VankeStreams.abnormal, limit: free - leased.count, leaseFor: leaseFor, in: db)
                 return (leased, deadLettered, redelivered)
@@ -211,6 +226,7 @@ final class VankePusher: Sendable {
         } catch {
             logger.error("cannot write the push outbox (kept for the next try): \(error)")
             pending.withLock { current in
+                current.forgotten = batch.forgotten + current.forgotten.map { ($0.gate, $0.afterArrivals + batch.arrivals.count) }
                 current.arrivals = batch.arrivals + current.arrivals
                 current.outcomes = batch.outcomes + current.outcomes
             }

@@ -84,6 +84,9 @@ public struct VankeSettings: Sendable {
     /// MQTT 5 Message Expiry of gate commands and decisions: a barrier that gets one later (the
     /// broker held it for a slow device) never acts on it.
     public var commandLifetime: Duration = .seconds(10)
+    /// openMode 2 opens only for a recognition younger than this: the plate ends with the vehicle
+    /// (an empty loop or a crossing end it sooner), also across restarts.
+    public var plateMaxAge: Duration = .seconds(300)
     public var devices: [Device] = []
 
     public init() {}
@@ -111,6 +114,7 @@ public struct VankeSettings: Sendable {
         failedPushRetention = section.duration("failedPushRetention", default: failedPushRetention, range: .seconds(3600)...(.seconds(3650 * 86_400)))
         pushConcurrency = section.int("pushConcurrency", default: pushConcurrency, range: 1...1024)
         commandLifetime = section.duration("commandLifetime", default: commandLifetime, range: .seconds(1)...(.seconds(3600)))
+        plateMaxAge = section.duration("plateMaxAge", default: plateMaxAge, range: .seconds(5)...(.seconds(86_400)))
         devices = section.sectionList("devices").map { device in
             Device(
                 deviceNo: device.requiredString("deviceNo"), kind: device.enumValue("kind", default: .other),

@@ -16,7 +16,9 @@ struct VankeSupplierEndpoints: Sendable {
 
     var topics: ParkingTopics { context.topics.parking(settings.parkingLotId) }
     var opener: VankeGateOpener {
-        VankeGateOpener(context: context, gates: gates, pusher: pusher, lot: settings.parkingLotId, lifetime: settings.commandLifetime)
+        VankeGateOpener(
+            context: context, gates: gates, pusher: pusher, lot: settings.parkingLotId, lifetime: settings.commandLifetime,
+            plateMaxAge: settings.plateMaxAge)
     }
     var now: String { Timestamp.rfc3339(Date(), in: context.timeZone) }
 

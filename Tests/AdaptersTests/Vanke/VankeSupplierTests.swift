@@ -79,6 +79,25 @@ struct VankeSupplierTests {
         await h.stop()
     }
 
+    @Test("openMode 2 after the vehicle left (loop empty): the old plate opens nothing, also after a restart")
+    func stalePlate() async throws {
+        let h = try await VankeHarness.start()
+        let gate = h.parking.gate("CAM-01")
+        try h.client.publish(gate.loop, #"{"occupied":true}"#)
+        let mark = h.client.mark()
+        try h.recognize("CAM-01", uuid: "r-30", plate: "粤B30000")
+        #expect(try await h.decision("CAM-01", after: mark)["open"] == true)
+        try h.client.publish(gate.loop, #"{"occupied":false}"#)
+        try await eventually {
+            let answer = try await h.call("receiveOpenGate", ["deviceNo": "CAM-01", "openMode": "2", "plateNumber": "粤B30000"])
+            return answer["respDesc"]?.stringValue?.hasPrefix("plate mismatch") == true
+        }
+        // Not kept in the store either, where a restart would find it.
+        let store = h.running.bridge.context.store
+        try await eventually { try await store.cursors.value(adapter: "vanke", key: "latest.CAM-01") == nil }
+        await h.stop()
+    }
+
     @Test("receiveShowMsg: the JSON array in a string becomes the retained display; bad input names the problem")
     func showMessage() async throws {
         let h = try await VankeHarness.start()
