@@ -52,9 +52,21 @@ struct VankeSupplierEndpoints: Sendable {
         let gateTopics = topics.gate(gate)
         switch mode {
         case "0", "1":
+            // The barrier hears it as a command (`always-open` / `restore`, as the contract
+            // defines) besides the retained mode; not sent at all when it could only arrive late.
+            guard context.mqtt.isConnected else {
+                throw VankeRefusal("broker unavailable: the mode cannot reach gate \(gate) now")
+            }
             let next: GateMode.Mode = mode == "0" ? .alwaysOpen : .normal
-            await gates.setMode(gate, next)
+            // Stored (and retained) before it takes effect: a restart in between keeps the mode.
             try await context.publishState(gateTopics.mode, GateMode(next))
+            await gates.setMode(gate, next)
+            let command = GateCommand(mode: next == .alwaysOpen ? .alwaysOpen : .restore, plate: nil, requestedAt: now)
+            do {
+                try context.publishCommand(gateTopics.command, payload: JSONCoding.encode(command), lifetime: settings.commandLifetime)
+            } catch MQTTError.notConnected {
+                throw VankeRefusal("broker unavailable: the mode is stored, the command did not reach gate \(gate)")
+            }
         case "2" where plate?.isEmpty == false:
             _ = try await opener.open(gate, mode: .normal, plate: plate)
         case "2", "3":

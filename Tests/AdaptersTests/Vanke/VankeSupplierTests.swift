@@ -40,9 +40,12 @@ struct VankeSupplierTests {
         #expect(try await h.call("receiveOpenGate", ["deviceNo": "CAM-01", "openMode": "0"])["respCode"] == "0")
         #expect(try JSONValue.parse(try await h.client.next(on: gate.mode).payload) == ["mode": "always-open"])
         #expect(try await h.retained(gate.mode) == ["mode": "always-open"])
+        // The barrier gets the contract's command too, not only the retained mode.
+        #expect(try JSONValue.parse(try await h.client.next(on: gate.command).payload)["mode"] == "always-open")
         let restore = h.client.mark()
         #expect(try await h.call("receiveOpenGate", ["deviceNo": "CAM-01", "openMode": 1])["respCode"] == "0")
         #expect(try JSONValue.parse(try await h.client.next(on: gate.mode, after: restore).payload) == ["mode": "normal"])
+        #expect(try JSONValue.parse(try await h.client.next(on: gate.command, after: restore).payload)["mode"] == "restore")
 
         let none = try await h.call("receiveOpenGate", ["deviceNo": "CAM-01", "openMode": "2", "plateNumber": "粤B20000"])
         #expect(none["respCode"] == "1")
