@@ -92,6 +92,9 @@ actor VankeGates {
         return show
     }
 
+    /// Whether the platform refused `uuid` (its re-send is running).
+    func wasRefused(_ gate: String, uuid: String) -> Bool { gates[gate]?.resending?.uuid == uuid }
+
     /// The re-send of `entry` is over (allowed, given up, failed).
     func finished(_ gate: String, entry: Int64) {
         if gates[gate]?.resending?.entry == entry {

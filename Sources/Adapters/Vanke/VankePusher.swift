@@ -334,10 +334,27 @@ final class VankePusher: Sendable {
         let gate = job.deviceNo ?? ""
         switch job.kind {
         case .recognition:
-            logger.warning("recognition \(job.uuid ?? "?") at gate \(gate) could not be pushed (\(error)): recorded, gate released")
+            let uuid = job.uuid ?? ""
+            // A car the platform refused (unpaid), then an outage: the spec's rule (failed record →
+            // release) read literally opens for it. `releaseRefusedOnOutage` decides; the loop is
+            // consulted either way (nobody there, nothing opens).
+            let refusedBefore = await gates.wasRefused(gate, uuid: uuid)
             await gates.finished(gate, entry: entry.id)
-            if await gates.mode(gate) != .alwaysOpen, await gates.isCurrent(gate, uuid: job.uuid ?? "") {
-                publishDecision(gate, GateDecision(uuid: job.uuid ?? "", open: true, by: .autoRelease, reason: error))
+            guard await gates.mode(gate) != .alwaysOpen, await gates.isCurrent(gate, uuid: uuid) else {
+                logger.warning("recognition \(uuid) at gate \(gate) could not be pushed (\(error)): recorded")
+                return
+            }
+            if await gates.loopEmpty(gate) {
+                logger.warning("recognition \(uuid) at gate \(gate) could not be pushed (\(error)): recorded; the loop is empty, not released")
+                publishDecision(gate, GateDecision(uuid: uuid, open: false, by: .autoRelease, reason: "no-vehicle"))
+            } else if refusedBefore && !settings.releaseRefusedOnOutage {
+                logger.warning(
+                    "recognition \(uuid) at gate \(gate) was refused by the platform, then could not be pushed (\(error)): recorded, not released (releaseRefusedOnOutage false)")
+                publishDecision(
+                    gate, GateDecision(uuid: uuid, open: false, by: .autoRelease, reason: "refused before the outage: \(error)"))
+            } else {
+                logger.warning("recognition \(uuid) at gate \(gate) could not be pushed (\(error)): recorded, gate released")
+                publishDecision(gate, GateDecision(uuid: uuid, open: true, by: .autoRelease, reason: error))
             }
         case .crossing:
             logger.warning("crossing \(job.uuid ?? "?") at gate \(gate) could not be pushed (\(error)): recorded as a failed push")

@@ -87,6 +87,10 @@ public struct VankeSettings: Sendable {
     /// openMode 2 opens only for a recognition younger than this: the plate ends with the vehicle
     /// (an empty loop or a crossing end it sooner), also across restarts.
     public var plateMaxAge: Duration = .seconds(300)
+    /// A recognition the platform refused, then could not be pushed for `retries` attempts (an
+    /// outage): true releases the gate as the spec's rule reads (failed record → auto-release),
+    /// false keeps it closed for a car the platform has just refused.
+    public var releaseRefusedOnOutage = true
     public var devices: [Device] = []
 
     public init() {}
@@ -115,6 +119,7 @@ public struct VankeSettings: Sendable {
         pushConcurrency = section.int("pushConcurrency", default: pushConcurrency, range: 1...1024)
         commandLifetime = section.duration("commandLifetime", default: commandLifetime, range: .seconds(1)...(.seconds(3600)))
         plateMaxAge = section.duration("plateMaxAge", default: plateMaxAge, range: .seconds(5)...(.seconds(86_400)))
+        releaseRefusedOnOutage = section.bool("releaseRefusedOnOutage", default: releaseRefusedOnOutage)
         devices = section.sectionList("devices").map { device in
             Device(
                 deviceNo: device.requiredString("deviceNo"), kind: device.enumValue("kind", default: .other),

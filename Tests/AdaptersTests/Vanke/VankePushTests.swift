@@ -94,6 +94,21 @@ struct VankePushTests {
         await h.stop()
     }
 
+    @Test("a refused car, then a platform outage: releaseRefusedOnOutage decides whether the gate opens", arguments: [true, false])
+    func refusedThenOutage(release: Bool) async throws {
+        let h = try await VankeHarness.start(platform: { $0.deny(plate: "粤B00009") }, settings: { $0.releaseRefusedOnOutage = release })
+        let mark = h.client.mark()
+        try h.recognize("CAM-01", uuid: "r-9", plate: "粤B00009")
+        let refused = try await h.decision("CAM-01", after: mark)
+        #expect(refused["open"] == false && refused["by"] == "platform")
+        let outage = h.client.mark()
+        await h.platform.stop()
+        let decision = try await h.decision("CAM-01", after: outage)
+        #expect(decision["by"] == "auto-release", "\(decision)")
+        #expect(decision["open"] == .bool(release), "releaseRefusedOnOutage \(release): \(decision)")
+        await h.stop()
+    }
+
     @Test("an unreadable answer counts as a failed attempt like a network error")
     func garbageAnswers() async throws {
         let h = try await VankeHarness.start { $0.setFault(.garbage) }
