@@ -11,7 +11,7 @@
 #                 package build needed (about 20 s of CPU).
 #   fias-decoder  The FIAS codec compiled as module Adapters against the NIOCore objects of the debug
 #                 build (so it fuzzes the real decoder on real ByteBuffers; `swift build --target Adapters`
-#                 first, a no-op after `make test`'s build), then the harness with the property test's
+#                 first when there is no debug build), then the harness with the property test's
 #                 reference and stream driver. Rebuilding NIO with the fuzzer flags through SwiftPM in a
 #                 scratch folder would cost minutes of CPU and instrument NIO, which we do not fuzz.
 # Binaries (fuzzer-O, fuzzer-Onone) are rebuilt only when a source is newer. Work in .build-fuzz/libfuzzer/<target>/: corpus/
@@ -61,8 +61,12 @@ build_fias_decoder() {
     local dir=$1 bin
     local codec=(Sources/Adapters/FIAS/Codec/*.swift)
     local support=(Tests/AdaptersTests/FIAS/Codec/{FIASFuzzReference,FIASFuzzInputs,FIASFuzzRandom,FIASFuzzStream}.swift)
-    $SWIFT build --target Adapters >"$dir/swift-build.log" 2>&1 || { cat "$dir/swift-build.log" >&2; return 1; }
     bin=$($SWIFT build --show-bin-path) || return 1
+    # Only when missing: even a no-op `swift build` takes seconds, and a build without --build-tests after
+    # one with it (make test's) may recompile targets with other flags.
+    if [[ ! -d $bin/NIOCore.build || ! -d $bin/Modules ]]; then
+        $SWIFT build --target Adapters >"$dir/swift-build.log" 2>&1 || { cat "$dir/swift-build.log" >&2; return 1; }
+    fi
     stale "$dir/fuzzer$optimize" "${codec[@]}" "${support[@]}" Fuzz/FIASDecoder/main.swift || return 0
     echo "fuzz-libfuzzer: building fias-decoder ($optimize)"
     # NIOCore and the modules it links: their objects from the debug build, uninstrumented.
