@@ -12,6 +12,9 @@
 #   --request-timeout           no answer within FUZZ_HTTP_TIMEOUT (10 s) is a hang
 # and FUZZ_HTTP_EXTRA_CHECKS (comma-separated; make fuzz adds error_names_a_field, see the hooks),
 # then the bridge must still run and answer /healthz. Vanke bodies are signed at send time by the hooks.
+# One worker: with two, schemathesis 4.32.5 on Python 3.11 now and then fails inside its own code generation
+# (SystemError: AST constructor recursion depth mismatch) and stops fuzzing the document. --continue-on-failure
+# keeps generating after a finding, so every operation gets its cases.
 # Not fuzzed: GET /console/events, an endless Server-Sent Events stream (every request would be a timeout).
 # Environment: FUZZ_HTTP_SEED (replay a run: the seed is printed), FUZZ_HTTP_BASELINE=dir (accepted findings:
 # schemathesis --baseline files named <document>.json, used by `make test`'s short form), GATEHOUSE_BIN.
@@ -146,7 +149,8 @@ fuzz_document() {
     # in .schemathesis/ under the working directory.
     (cd "$results" && FUZZ_HTTP_CALLS=$calls SCHEMATHESIS_HOOKS=fuzz_http_hooks PYTHONPATH="$repo_root/scripts" \
         "$schemathesis" run "$repo_root/$document" --url "$url" --max-examples "$cases" --mode all \
-        --phases examples,coverage,fuzzing --seed "$seed" --workers 2 --request-timeout "$request_timeout" \
+        --phases examples,coverage,fuzzing --seed "$seed" --workers 1 --request-timeout "$request_timeout" \
+        --continue-on-failure \
         --checks "undocumented_server_error,response_schema_conformance,content_type_conformance${FUZZ_HTTP_EXTRA_CHECKS:+,$FUZZ_HTTP_EXTRA_CHECKS}" \
         --no-color --output-sanitize false "${baseline[@]}" "$@" >"$results/$name.log" 2>&1) || result=$?
     local summary
