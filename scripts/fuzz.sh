@@ -21,8 +21,10 @@ run "FIAS codec property test" scripts/fuzz-fias.sh "${fias_args[@]}"
 run "request payload property test" env PAYLOAD_PROPERTY_COUNT="${PAYLOAD_PROPERTY_COUNT:-5000}" \
     $SWIFT test --skip-build --filter RequestPayloadPropertyTests
 run "libFuzzer" scripts/fuzz-libfuzzer.sh all "${FUZZ_SECONDS:-600}"
+# The binary of step 1's test build: a `swift build --product gatehouse` here would build without the test
+# flags, and the next `swift build --build-tests` would recompile targets.
 run "schemathesis" env FUZZ_HTTP_EXTRA_CHECKS="${FUZZ_HTTP_EXTRA_CHECKS-error_names_a_field}" \
-    scripts/fuzz-http.sh "${FUZZ_HTTP_CASES:-500}"
+    GATEHOUSE_BIN="${GATEHOUSE_BIN:-$($SWIFT build --show-bin-path)/gatehouse}" scripts/fuzz-http.sh "${FUZZ_HTTP_CASES:-500}"
 
 printf '%s\n' "== fuzz summary" "${results[@]}"
 ! printf '%s\n' "${results[@]}" | grep -q '^FAILED'
