@@ -16,8 +16,7 @@
 # (SystemError: AST constructor recursion depth mismatch) and stops fuzzing the document. --continue-on-failure
 # keeps generating after a finding, so every operation gets its cases.
 # Not fuzzed: GET /console/events, an endless Server-Sent Events stream (every request would be a timeout).
-# Environment: FUZZ_HTTP_SEED (replay a run: the seed is printed), FUZZ_HTTP_BASELINE=dir (accepted findings:
-# schemathesis --baseline files named <document>.json, used by `make test`'s short form), GATEHOUSE_BIN.
+# Environment: FUZZ_HTTP_SEED (replay a run: the seed is printed), GATEHOUSE_BIN (else swift build makes it).
 # Output and reproducers (curl commands) stay in .build-fuzz/http/<document>.log after the run, and every
 # request's operation, status, seconds, vendor code and message in .build-fuzz/http/<document>.calls.
 set -uo pipefail
@@ -141,8 +140,7 @@ fuzz_document() {
     local document=$1 url=$2 name
     shift 2
     name=$(basename "$document" .yaml)
-    local calls="$results/$name.calls" baseline=()
-    [[ -n ${FUZZ_HTTP_BASELINE:-} && -f $FUZZ_HTTP_BASELINE/$name.json ]] && baseline=(--baseline "$FUZZ_HTTP_BASELINE/$name.json")
+    local calls="$results/$name.calls"
     : >"$calls"
     local before=$SECONDS result=0
     # Run from the results folder: schemathesis keeps its cache of failing examples (replayed first next time)
@@ -152,7 +150,7 @@ fuzz_document() {
         --phases examples,coverage,fuzzing --seed "$seed" --workers 1 --request-timeout "$request_timeout" \
         --continue-on-failure \
         --checks "undocumented_server_error,response_schema_conformance,content_type_conformance${FUZZ_HTTP_EXTRA_CHECKS:+,$FUZZ_HTTP_EXTRA_CHECKS}" \
-        --no-color --output-sanitize false "${baseline[@]}" "$@" >"$results/$name.log" 2>&1) || result=$?
+        --no-color --output-sanitize false "$@" >"$results/$name.log" 2>&1) || result=$?
     local summary
     summary=$(awk -F'\t' '
         { n[$1]++; if ($2 >= 500) e[$1]++; if ($3 > slow) slow = $3; if ($4 != "-") codes[$1] = codes[$1] " " $4 }
