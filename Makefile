@@ -14,7 +14,8 @@ build: deps
 	$(SWIFT) build
 
 ## Everything, green: unit and end-to-end tests against a private mosquitto on a free loopback
-## port (started here, stopped even when tests fail), plus the broker ACL example check.
+## port (started here, stopped even when tests fail), the short forms of `make fuzz` (libFuzzer 5 s per
+## target, schemathesis 10 cases per operation), plus the broker ACL example check.
 test: deps
 	@scripts/run-tests.sh
 
@@ -35,9 +36,12 @@ bench: deps
 chaos: deps
 	@scripts/chaos.sh $(CHAOS_ARGS)
 
-## FIAS codec property test: 200,000 random and damaged inputs (FUZZ_ARGS="[iterations] [seed]").
+## Hostile input at full length (scripts/fuzz.sh; docs/architecture.md, "Fuzzing"): the FIAS codec property
+## test (200,000 inputs; FUZZ_ARGS="[iterations] [seed]"), the request payload property test
+## (PAYLOAD_PROPERTY_COUNT=5000 per property and type), libFuzzer over JSONParser and the FIAS decoder
+## (FUZZ_SECONDS=600 each), schemathesis against docs/openapi/*.yaml (FUZZ_HTTP_CASES=500 per operation).
 fuzz: deps
-	@scripts/fuzz-fias.sh $(FUZZ_ARGS)
+	@scripts/fuzz.sh
 
 check-config: build
 	$(SWIFT) run --skip-build gatehouse check-config $(CONFIG)

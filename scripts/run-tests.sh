@@ -2,7 +2,9 @@
 # `make test`: one private mosquitto for the run on a free loopback port, every test target,
 # then the ACL example check and the topic contract check of the recorded traffic. The broker
 # (and any broker a test started under the run folder) is stopped on exit, also when tests fail
-# or the run is interrupted.
+# or the run is interrupted. Then the short forms of `make fuzz` (scripts/fuzz.sh): libFuzzer for a few
+# seconds per target and schemathesis with a few cases per operation; the request payload property test
+# runs with the other tests.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
@@ -29,6 +31,9 @@ GATEHOUSE_TEST_BROKER_PORT=$port GATEHOUSE_TEST_DIR=$run_dir GATEHOUSE_BIN="$($S
     GATEHOUSE_CONTRACT_LOG=$run_dir/contract.jsonl GATEHOUSE_ARTIFACTS_DIR=$artifacts \
     $SWIFT test --skip-build --experimental-maximum-parallelization-width 8 || status=1
 [ -f "$artifacts/console.png" ] && echo "console screenshot: $artifacts/console.png"
+# Hostile input, short forms. The fuzzer binaries are cached in .build-fuzz (rebuilt when a source changed).
+scripts/fuzz-libfuzzer.sh all "${TEST_FUZZ_SECONDS:-5}" || status=1
+GATEHOUSE_BIN="$($SWIFT build --show-bin-path)/gatehouse" scripts/fuzz-http.sh "${TEST_FUZZ_HTTP_CASES:-10}" || status=1
 scripts/acl-check.sh || status=1
 # The recorded traffic against docs/asyncapi.yaml (MQTT) and docs/openapi/*.yaml (the HTTP endpoints
 # Gatehouse serves), with Debian's python3 and its yaml and jsonschema modules;

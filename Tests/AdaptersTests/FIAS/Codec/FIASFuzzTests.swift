@@ -1,6 +1,5 @@
 import Adapters
 import Foundation
-import NIOCore
 import Testing
 
 /// Seeded property tests of the codec. `FIAS_FUZZ_ITERATIONS` raises the number of inputs (scripts/fuzz-fias.sh
@@ -28,7 +27,13 @@ import Testing
                 "case \(iteration), FIAS_FUZZ_SEED=\(Self.seed), case seed \(caseSeed), limit \(maxRecordLength)"
 
             let expected = FIASFuzzReference.decode(bytes, maxRecordLength: maxRecordLength, codePage: .cp1251)
-            guard let streamed = Self.stream(reads, maxRecordLength: maxRecordLength, context: context) else { return }
+            let streamed: [FIASFuzzReference.Report]
+            switch FIASFuzzStream.decode(reads, maxRecordLength: maxRecordLength, codePage: .cp1251) {
+            case .success(let reports): streamed = reports
+            case .failure(let broken):
+                Issue.record("\(context): \(broken)")
+                return
+            }
             guard streamed == expected else {
                 Issue.record("\(context): streamed \(streamed), expected \(expected), reads \(reads)")
                 return
@@ -49,46 +54,6 @@ import Testing
         print(
             "FIAS fuzz: \(Self.iterations) inputs (seed \(Self.seed)), \(bytesTotal) bytes, \(counts); "
                 + String(format: "%.2f s", seconds))
-    }
-
-    /// Drives the decoder as ByteToMessageHandler does; nil (with an issue recorded) if a bound breaks.
-    private static func stream(_ reads: [[UInt8]], maxRecordLength: Int, context: String) -> [FIASFuzzReference.Report]?
-    {
-        var decoder = FIASFrameDecoder(codePage: .cp1251, maxRecordLength: maxRecordLength)
-        var buffer = ByteBuffer()
-        var reports: [FIASFuzzReference.Report] = []
-        for read in reads {
-            buffer.writeBytes(read)
-            var produced = 0
-            while let inbound = decoder.decode(buffer: &buffer) {
-                reports.append(.init(inbound))
-                produced += 1
-                // Each report stands for at least one byte, but one may be pending from the read before.
-                if produced > read.count + 1 {
-                    Issue.record("\(context): \(produced) reports from a read of \(read.count) bytes: no progress")
-                    return nil
-                }
-            }
-            if buffer.readableBytes > maxRecordLength + 1 {
-                Issue.record("\(context): \(buffer.readableBytes) bytes kept between reads")
-                return nil
-            }
-            buffer.discardReadBytes()
-        }
-        var produced = 0
-        while let inbound = decoder.decodeLast(buffer: &buffer, seenEOF: true) {
-            reports.append(.init(inbound))
-            produced += 1
-            if produced > 2 {
-                Issue.record("\(context): decodeLast keeps reporting")
-                return nil
-            }
-        }
-        if buffer.readableBytes > 0 {
-            Issue.record("\(context): \(buffer.readableBytes) bytes left after the end of the stream")
-            return nil
-        }
-        return reports
     }
 
     /// Records whose ids are valid and whose values the page can write come back unchanged.
