@@ -39,7 +39,8 @@ chaos: deps
 ## Hostile input at full length (scripts/fuzz.sh; docs/architecture.md, "Fuzzing"): the FIAS codec property
 ## test (200,000 inputs; FUZZ_ARGS="[iterations] [seed]"), the request payload property test
 ## (PAYLOAD_PROPERTY_COUNT=5000 per property and type), libFuzzer over JSONParser and the FIAS decoder
-## (FUZZ_SECONDS=600 each), schemathesis against docs/openapi/*.yaml (FUZZ_HTTP_CASES=500 per operation).
+## (FUZZ_SECONDS=600 each), schemathesis against docs/openapi/*.yaml (FUZZ_HTTP_CASES=500 per operation),
+## and a slowloris of 2,000 sockets against a running bridge (scripts/slowloris.sh).
 fuzz: deps
 	@scripts/fuzz.sh
 

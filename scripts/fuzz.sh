@@ -5,6 +5,7 @@
 #   2. the request payload property test, PAYLOAD_PROPERTY_COUNT (5000) inputs per property and payload type
 #   3. scripts/fuzz-libfuzzer.sh JSONParser and the FIAS decoder, FUZZ_SECONDS (600) each
 #   4. scripts/fuzz-http.sh      schemathesis, FUZZ_HTTP_CASES (500) cases per operation
+#   5. scripts/slowloris.sh      2,000 idle and trickling sockets; fresh requests still answered within 1 s
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
@@ -25,6 +26,8 @@ run "libFuzzer" scripts/fuzz-libfuzzer.sh all "${FUZZ_SECONDS:-600}"
 # flags, and the next `swift build --build-tests` would recompile targets.
 run "schemathesis" env FUZZ_HTTP_EXTRA_CHECKS="${FUZZ_HTTP_EXTRA_CHECKS-error_names_a_field}" \
     GATEHOUSE_BIN="${GATEHOUSE_BIN:-$($SWIFT build --show-bin-path)/gatehouse}" scripts/fuzz-http.sh "${FUZZ_HTTP_CASES:-500}"
+
+run "slowloris" scripts/slowloris.sh "${SLOWLORIS_SOCKETS:-2000}" "${SLOWLORIS_SECONDS:-20}"
 
 printf '%s\n' "== fuzz summary" "${results[@]}"
 ! printf '%s\n' "${results[@]}" | grep -q '^FAILED'

@@ -55,6 +55,10 @@ struct FacadeError: Error, Sendable {
         func path(_ keys: [any CodingKey]) -> String { keys.map(\.stringValue).joined(separator: ".") }
         switch error {
         case .keyNotFound(let key, let context): return field(path(context.codingPath + [key]), "missing")
+        // An empty coding path is the body itself (`[null, null]`, `"x"`): no field to name.
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty,
+            .valueNotFound(_, let context) where context.codingPath.isEmpty:
+            return FacadeError(status: 500, code: "5", message: "the body must be a JSON object")
         case .typeMismatch(_, let context): return field(path(context.codingPath), "wrong type")
         case .valueNotFound(_, let context): return field(path(context.codingPath), "must not be null")
         case .dataCorrupted(let context):
