@@ -36,7 +36,7 @@ struct Demo: AsyncParsableCommand {
         if keepData {
             logger.info("demo: keeping the previous run's store (\(store)) and retained messages (--keep-data)")
         } else {
-            let reset = try await DemoReset.run(settings, logger: logger)
+            let reset = try await InstanceReset.run(settings)
             logger.info(
                 "demo: starting clean: \(reset.storeRemoved ? "removed \(store)" : "no earlier store"), cleared \(reset.retainedCleared) retained message(s) of an earlier run (DEMO_ARGS=--keep-data keeps them)")
         }

@@ -1,19 +1,18 @@
-import Bridge
 import Foundation
-import Logging
 import Topics
 
-/// What an earlier `make demo` left behind, removed so a new one starts clean: its store, its
-/// persistent broker sessions, and its retained messages (bridge and adapter states, lock states,
-/// places, Home Assistant discovery). Otherwise the new run republishes an old `offline` and a
-/// lock `opened: true` as if they were live.
-enum DemoReset {
-    struct Outcome {
-        var storeRemoved: Bool
-        var retainedCleared: Int
+/// What an earlier run of an instance left behind, removed so the next one starts clean: its
+/// store, its persistent broker sessions, and its retained messages under the base topic and its
+/// Home Assistant discovery (bridge and adapter states, lock states, places). `make demo` does
+/// this unless asked to keep them: otherwise the new run republishes an old `offline` and a lock
+/// `opened: true` as if they were live. Run only while no bridge of the instance runs.
+public enum InstanceReset {
+    public struct Outcome: Sendable {
+        public var storeRemoved: Bool
+        public var retainedCleared: Int
     }
 
-    static func run(_ settings: GatehouseConfig, logger: Logger) async throws -> Outcome {
+    public static func run(_ settings: GatehouseConfig) async throws -> Outcome {
         var removed = false
         for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: settings.store.path + suffix) {
             try FileManager.default.removeItem(atPath: settings.store.path + suffix)
