@@ -25,7 +25,7 @@ public final class FIASAdapter: GatehouseAdapter {
             duplicates: DuplicateWindow(store: bridge.store, scope: "fias", window: settings.duplicateWindow))
         let name = self.name
         let link = FIASLink(
-            settings: settings, time: time, logger: logger, answer: { record in await desk.answer(record) },
+            settings: settings, time: time, logger: logger, answer: { record, problem in await desk.answer(record, problem: problem) },
             report: { state, detail in await bridge.setAdapterState(name, state, detail: detail) },
             undelivered: { [settings, logger] record, reply, why in
                 await FIASUnsentAnswer(context: bridge, settings: settings, logger: logger).report(record, reply, why: why)

@@ -15,7 +15,12 @@ struct FIASKeyDesk: Sendable {
     /// Records without DA/TI: a repeat within `duplicateWindow` (sliding) is the same request.
     let duplicates: DuplicateWindow
 
-    func answer(_ record: FIASRecord) async -> FIASRecord? {
+    func answer(_ record: FIASRecord, problem: String? = nil) async -> FIASRecord? {
+        if let problem {
+            // Every record of a type the link announced gets an answer, a malformed one a refusal.
+            guard ["KR", "KD", "KZ"].contains(record.type) || (record.type == "KM" && settings.keyModify) else { return nil }
+            return answer(record, .failure("UR", "Bad record: \(problem)"), type: record.type == "KZ" ? "KZ" : "KA")
+        }
         switch record.type {
         case "KR":
             // Only KT N cancels the room's earlier keys. A missing KT adds a key (it must never check

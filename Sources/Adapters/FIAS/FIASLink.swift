@@ -8,7 +8,9 @@ import Synchronization
 /// The TCP link to the PMS interface: connects, runs `FIASLinkMachine`, hands key records to
 /// `answer` and writes what it returns; reconnects with capped back-off after any drop.
 final class FIASLink: Sendable {
-    typealias Answer = @Sendable (FIASRecord) async -> FIASRecord?
+    /// The answer to a key record; with a problem, the record did not parse in full (what could
+    /// be read of it is given) and the answer is a refusal naming the problem.
+    typealias Answer = @Sendable (FIASRecord, _ problem: String?) async -> FIASRecord?
     typealias StateReport = @Sendable (AdapterState, String?) async -> Void
     /// A key record whose answer could not reach the PMS, with the answer and why.
     typealias Undelivered = @Sendable (FIASRecord, FIASRecord, String) async -> Void

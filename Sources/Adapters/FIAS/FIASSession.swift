@@ -90,6 +90,11 @@ final class FIASSession: Sendable {
             logger.warning("FIAS: dropped a record of \(length) bytes (over the 2000-byte limit)")
         case .malformed(let reason):
             logger.warning("FIAS: dropped a malformed record: \(reason)")
+        case .invalid(let record, let problem):
+            logger.warning("FIAS: a malformed \(record.type) record: \(problem)")
+            // A key record is answered all the same (UR naming the problem): the PMS would
+            // otherwise wait for its own timeout and learn nothing.
+            if isAlive, !record.type.hasPrefix("L") { deliver(record, problem: problem) }
         }
     }
 
@@ -103,21 +108,26 @@ final class FIASSession: Sendable {
                 logger.info("FIAS link alive")
                 await report(.connected, nil)
             case .deliver(let record):
-                Task {
-                    guard let reply = await self.answer(record) else { return }
-                    // An answer the PMS cannot get any more is never dropped unseen: a card may be cut.
-                    guard self.isAlive else {
-                        await self.undelivered(record, reply, "the link was down when the answer was ready")
-                        return
-                    }
-                    do {
-                        try await self.outbound.write(reply)
-                    } catch {
-                        await self.undelivered(record, reply, "could not be sent: \(error)")
-                    }
-                }
+                deliver(record, problem: nil)
             case .close(let reason):
                 throw Closed(reason: reason)
+            }
+        }
+    }
+
+    /// Answers a key record on its own task, and writes the answer when it is ready.
+    private func deliver(_ record: FIASRecord, problem: String?) {
+        Task {
+            guard let reply = await self.answer(record, problem) else { return }
+            // An answer the PMS cannot get any more is never dropped unseen: a card may be cut.
+            guard self.isAlive else {
+                await self.undelivered(record, reply, "the link was down when the answer was ready")
+                return
+            }
+            do {
+                try await self.outbound.write(reply)
+            } catch {
+                await self.undelivered(record, reply, "could not be sent: \(error)")
             }
         }
     }

@@ -124,6 +124,19 @@ struct FIASKeyRecordTests {
         await h.stop()
     }
 
+    @Test("a malformed key record (an empty field) gets UR with a CT naming the problem, not silence; nothing is cut")
+    func malformedKeyRecord() async throws {
+        let h = try await FIASHarness.start()
+        let answer = try await h.pms.request("KR|WS3|KC1||RN101|KTN|GD250920|DA250904|TI200000|", timeout: .seconds(5))
+        #expect(answer["AS"] == "UR", "\(answer)")
+        #expect(answer["CT"]?.hasPrefix("Bad record") == true, "\(answer)")
+        #expect(answer["KC"] == "1" && answer["WS"] == "3")
+        let read = try await h.pms.request("KZ|WS3|KC1|X|", answerType: "KZ", timeout: .seconds(5))
+        #expect(read["AS"] == "UR", "\(read)")
+        #expect(h.locks.issuedCards.isEmpty)
+        await h.stop()
+    }
+
     @Test("no card on the encoder → negative AS with a clear text")
     func cardAbsent() async throws {
         let h = try await FIASHarness.start()

@@ -58,7 +58,11 @@ public struct FIASFrameDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
                         do {
                             result = .record(try FIASRecordParser.parse(view[recordStart..<end], codePage: codePage))
                         } catch {
-                            result = .malformed(reason: error.description)
+                            if let partial = FIASRecordParser.salvage(view[recordStart..<end], codePage: codePage) {
+                                result = .invalid(partial, problem: error.description)
+                            } else {
+                                result = .malformed(reason: error.description)
+                            }
                         }
                         buffer.moveReaderIndex(to: end + 1)
                         state = .between(skipped: 0)

@@ -8,4 +8,8 @@ public enum FIASInbound: Sendable, Equatable {
     case oversized(length: Int)
     /// A frame that is not a valid record, or was cut short by a new STX or the end of the stream.
     case malformed(reason: String)
+    /// A record whose type reads but whose fields do not all: the fields that could be read, and
+    /// why the rest could not. A key record like this is still answered (negatively), never met
+    /// with silence.
+    case invalid(FIASRecord, problem: String)
 }

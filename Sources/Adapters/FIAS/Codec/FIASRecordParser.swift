@@ -27,6 +27,26 @@ public enum FIASRecordParser {
         return FIASRecord(type: codePage.decode(bytes[..<2]), fields: fields)
     }
 
+    /// What can be read of a record `parse` refused: its type (nil when even that is unreadable)
+    /// and every well-formed field, the others skipped.
+    public static func salvage(_ bytes: some Collection<UInt8>, codePage: FIASCodePage) -> FIASRecord? {
+        let bytes = Array(bytes)
+        guard bytes.count >= 2, FIASSyntax.isRecordTypeByte(bytes[0]), FIASSyntax.isRecordTypeByte(bytes[1]),
+            bytes.count == 2 || bytes[2] == FIASSyntax.separator
+        else { return nil }
+        var fields: [FIASField] = []
+        var start = 3
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: FIASSyntax.separator) ?? bytes.count
+            let field = bytes[start..<end]
+            if field.count >= 2, FIASSyntax.isFieldIDByte(field[start]), FIASSyntax.isFieldIDByte(field[start + 1]) {
+                fields.append(FIASField(id: codePage.decode(field.prefix(2)), value: codePage.decode(field.dropFirst(2))))
+            }
+            start = end + 1
+        }
+        return FIASRecord(type: codePage.decode(bytes[..<2]), fields: fields)
+    }
+
     /// The record's bytes without STX/ETX, every field closed by `|`. A `|` or control character in
     /// the type, an id or a value is written as "?": text must never split or end a frame.
     public static func serialize(_ record: FIASRecord, codePage: FIASCodePage) -> [UInt8] {

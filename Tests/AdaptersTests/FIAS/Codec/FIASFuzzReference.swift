@@ -15,7 +15,7 @@ enum FIASFuzzReference {
             case .record(let record): self = .record(record)
             case .skipped(let bytes): self = .skipped(bytes)
             case .oversized(let length): self = .oversized(length)
-            case .malformed: self = .malformed
+            case .malformed, .invalid: self = .malformed
             }
         }
 
