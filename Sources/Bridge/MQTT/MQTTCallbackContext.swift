@@ -43,6 +43,11 @@ final class MQTTCallbackContext: Sendable {
     /// docs/performance.md, "Closures in a Mutex").
     let arrival = Mutex<ArrivalHandler?>(nil)
     private let connectionWaiters = Mutex<[UUID: CheckedContinuation<Void, Never>]>([:])
+    /// Error lines libmosquitto logged during the current connection attempt (its only report of
+    /// a failed TLS handshake); bounded, and collected only until the broker accepts.
+    private let attemptLog = Mutex<[String]>([])
+    /// Why the last connection attempt failed; kept after a later success, for bridge/health.
+    let lastFailure = Mutex<MQTTConnectFailure?>(nil)
     private let reconnects = Counter(label: "gatehouse_mqtt_reconnects_total")
     private let messagesIn = Counter(label: "gatehouse_mqtt_messages_in_total")
 
@@ -115,7 +120,9 @@ final class MQTTCallbackContext: Sendable {
     }
 
     func didDisconnect(rc: Int32) {
-        connected.store(false, ordering: .releasing)
+        // A connection the broker never accepted is not "disconnected": the network loop reports
+        // why the attempt failed, with what libmosquitto logged.
+        guard connected.exchange(false, ordering: .acquiringAndReleasing) || rc == 0 else { return }
         let reason = rc == 0 ? "disconnected on request" : String(cString: mosquitto_strerror(rc))
         eventSink.yield(.disconnected(reason: reason))
     }
@@ -132,6 +139,22 @@ final class MQTTCallbackContext: Sendable {
         case .handled: return
         case .queue: inbound.push(received)
         case .durable: durableBatch.withLock { $0.append(received) }
+        }
+    }
+
+    /// A line libmosquitto logged (only while a connection attempt runs: see `MQTTNetworkLoop`).
+    func didLog(level: Int32, _ line: String) {
+        guard level & Int32(MOSQ_LOG_ERR) != 0 else { return }
+        attemptLog.withLock { lines in
+            if lines.count < 16 { lines.append(line) }
+        }
+    }
+
+    /// The error lines of the attempt so far; `reset` empties them for the next attempt.
+    func attemptErrors(reset: Bool = false) -> [String] {
+        attemptLog.withLock { lines in
+            defer { if reset { lines.removeAll() } }
+            return lines
         }
     }
 

@@ -34,6 +34,9 @@ final class MQTTNetworkLoop: Sendable {
     /// Messages read before their durable ones are stored and acknowledged: the broker sends at
     /// most its in-flight window (mosquitto: `max_inflight_messages`) unacknowledged anyway.
     private let maxBatch = 1000
+    /// From the TCP connect to the broker's CONNACK (TLS handshake included). libmosquitto's
+    /// keep-alive would end a connection that never gets one only after `keepAlive` (30 s).
+    private let connectTimeout: Duration = .seconds(10)
 
     init(handle: MosquittoHandle, context: MQTTCallbackContext, options: MQTTOptions, logger: Logger) {
         mosquitto = handle
@@ -115,17 +118,25 @@ final class MQTTNetworkLoop: Sendable {
     private func run() {
         var delay = options.reconnectMinDelay
         while isRunning {
+            _ = context.attemptErrors(reset: true)
+            // libmosquitto reports a failed TLS handshake only to its log callback. Off once the
+            // broker has accepted: it would format a line for every packet.
+            mosquitto_log_callback_set(handle, mqttOnLog)
+            var evidence = MQTTConnectFailure.Evidence()
             let rc = connectOnce()
             if rc == MOSQ_ERR_SUCCESS.rawValue {
-                let accepted = serve()
+                let accepted = serve(&evidence)
                 guard isRunning else { break }
-                // A session the broker accepted and later lost starts the back-off afresh.
-                if accepted { delay = options.reconnectMinDelay }
-                logger.warning("connecting to the broker again in \(delay)")
+                if accepted {
+                    // A session the broker accepted and later lost starts the back-off afresh.
+                    delay = options.reconnectMinDelay
+                    logger.warning("connecting to the broker again in \(delay)")
+                } else {
+                    report(evidence, retryingIn: delay)
+                }
             } else {
-                logger.warning(
-                    "cannot reach the broker at \(options.host):\(options.port): \(String(cString: mosquitto_strerror(rc))); retrying in \(delay)"
-                )
+                evidence.connectResult = rc
+                report(evidence, retryingIn: delay)
             }
             pause(delay)
             delay = min(delay * 2, options.reconnectMaxDelay)
@@ -134,8 +145,34 @@ final class MQTTNetworkLoop: Sendable {
         context.connected.store(false, ordering: .releasing)
     }
 
+    /// Logs why the attempt failed and keeps it for health reports.
+    private func report(_ evidence: MQTTConnectFailure.Evidence, retryingIn delay: Duration) {
+        var evidence = evidence
+        evidence.libraryErrors = context.attemptErrors(reset: true)
+        // Only when the connect call went through: an attempt that failed earlier may find the SSL
+        // object of the attempt before it (libmosquitto frees it at the next connect).
+        if evidence.connectResult == nil, let ssl = mosquitto_ssl_get(handle) {
+            evidence.verifyResult = SSL_get_verify_result(OpaquePointer(ssl))
+        }
+        let failure = MQTTConnectFailure.diagnose(evidence, options: options)
+        context.lastFailure.withLock { $0 = failure }
+        let broker = "\(options.host):\(options.port)"
+        if failure.isTLS {
+            logger.error(
+                "TLS handshake with the broker at \(broker) failed (client \(options.clientID)): \(failure.reason); retrying in \(delay)")
+        } else {
+            logger.warning(
+                "cannot reach the broker at \(broker) (client \(options.clientID)): \(failure.reason); retrying in \(delay)")
+        }
+    }
+
     private func connectOnce() -> Int32 {
         let keepAlive = Int32(max(5, options.keepAlive.wholeSeconds))
+        guard options.tls == nil else { return MQTTTLSSetup.connect { connectCall(keepAlive: keepAlive) } }
+        return connectCall(keepAlive: keepAlive)
+    }
+
+    private func connectCall(keepAlive: Int32) -> Int32 {
         guard options.protocolVersion == .v5 else {
             return mosquitto_connect(handle, options.host, Int32(options.port), keepAlive)
         }
@@ -151,14 +188,24 @@ final class MQTTNetworkLoop: Sendable {
     }
 
     /// Serves one connection until it ends or a stop has disconnected it. True when the broker
-    /// accepted the connection.
-    private func serve() -> Bool {
+    /// accepted the connection; otherwise `evidence` says what ended it.
+    private func serve(_ evidence: inout MQTTConnectFailure.Evidence) -> Bool {
         let acceptedBefore = context.acceptedConnects.load(ordering: .relaxed)
         var accepted: Bool { context.acceptedConnects.load(ordering: .relaxed) != acceptedBefore }
+        var logging = true
+        let connectDeadline = ContinuousClock.now + connectTimeout
+        // While the TLS handshake runs, libmosquitto holds the queued CONNECT back: the socket stays
+        // writable and want_write true, so waiting for POLLOUT would spin. Set after a write that
+        // left the queue as it was; then only reads (the handshake's) are waited for, 10 ms at a time.
+        var writeStalled = false
         var disconnectDeadline: ContinuousClock.Instant?
         while true {
             let socket = mosquitto_socket(handle)
             guard socket >= 0 else { return accepted }
+            if logging && accepted {
+                mosquitto_log_callback_set(handle, nil)
+                logging = false
+            }
             if disconnectDeadline == nil && !isRunning {
                 mosquitto_disconnect(handle)
                 disconnectDeadline = .now + .seconds(1)
@@ -167,11 +214,18 @@ final class MQTTNetworkLoop: Sendable {
                 abandon(socket)
                 return accepted
             }
+            if !accepted && disconnectDeadline == nil && ContinuousClock.now >= connectDeadline {
+                // The next connect closes this socket.
+                evidence.timedOut = connectTimeout
+                return false
+            }
+            let wantWrite = mosquitto_want_write(handle) && !(writeStalled && !accepted)
             var fds = [
-                pollfd(fd: socket, events: Int16(POLLIN) | (mosquitto_want_write(handle) ? Int16(POLLOUT) : 0), revents: 0),
+                pollfd(fd: socket, events: Int16(POLLIN) | (wantWrite ? Int16(POLLOUT) : 0), revents: 0),
                 pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0),
             ]
-            let ready = poll(&fds, 2, disconnectDeadline == nil ? 1000 : 50)
+            let timeout: Int32 = disconnectDeadline != nil ? 50 : (accepted ? 1000 : (writeStalled ? 10 : 100))
+            let ready = poll(&fds, 2, timeout)
             if ready < 0 && errno != EINTR {
                 logger.error("poll on the broker connection failed: \(String(cString: strerror(errno)))")
             }
@@ -180,12 +234,19 @@ final class MQTTNetworkLoop: Sendable {
                 wakePending.store(false, ordering: .releasing)
             }
             if fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
-                guard readUntilDrained(socket) else {
+                guard readUntilDrained(socket, &evidence) else {
                     // Read but never acknowledged (the connection is gone): stored all the same, so
                     // nothing depends on the broker's redelivery (a redelivered copy is recognised
                     // by its uuid).
                     _ = context.flushDurable()
                     return accepted
+                }
+                if !accepted && Self.peerClosed(socket) {
+                    // libmosquitto 2.0.11 takes an end of file during the TLS handshake
+                    // (SSL_ERROR_SYSCALL) for "try again" and keeps the socket: without this it
+                    // would spin here, silent, until the keep-alive ran out.
+                    evidence.closedInHandshake = true
+                    return false
                 }
             }
             // Only after the events read are stored may their PUBACKs leave.
@@ -197,6 +258,9 @@ final class MQTTNetworkLoop: Sendable {
             if mosquitto_want_write(handle) {
                 _ = mosquitto_loop_write(handle, 1)
                 guard mosquitto_socket(handle) >= 0 else { return accepted }
+                writeStalled = mosquitto_want_write(handle)
+            } else {
+                writeStalled = false
             }
             _ = mosquitto_loop_misc(handle)
         }
@@ -204,14 +268,23 @@ final class MQTTNetworkLoop: Sendable {
 
     /// Reads while the socket has data, up to `maxBatch` durable messages. False once the
     /// connection is closed.
-    private func readUntilDrained(_ socket: Int32) -> Bool {
+    private func readUntilDrained(_ socket: Int32, _ evidence: inout MQTTConnectFailure.Evidence) -> Bool {
         var reads = 0
         repeat {
-            _ = mosquitto_loop_read(handle, 1)
-            guard mosquitto_socket(handle) >= 0 else { return false }
+            let rc = mosquitto_loop_read(handle, 1)
+            guard mosquitto_socket(handle) >= 0 else {
+                evidence.readResult = rc
+                return false
+            }
             reads += 1
         } while reads < 10 * maxBatch && context.durableBacklog < maxBatch && Self.readable(socket)
         return true
+    }
+
+    /// True when the peer has closed its end and nothing is left to read.
+    private static func peerClosed(_ socket: Int32) -> Bool {
+        var byte: UInt8 = 0
+        return recv(socket, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) == 0
     }
 
     private static func readable(_ socket: Int32) -> Bool {

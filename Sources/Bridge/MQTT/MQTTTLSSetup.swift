@@ -1,0 +1,66 @@
+import CMosquitto
+import Foundation
+import Synchronization
+
+/// TLS on a libmosquitto handle: the broker's CA, the client certificate, verification.
+///
+/// libmosquitto keeps the file names and reads the files at every connect (`net__init_ssl_ctx`
+/// loads the CA, the certificate chain and the key into the handle's `SSL_CTX` each time), so a
+/// certificate renewed on disk is used from the next reconnect on. A CA file read again is added
+/// to the CAs already trusted: a CA that is taken away stays trusted until the process restarts.
+enum MQTTTLSSetup {
+    /// Applies `tls` to `handle`, before anything can connect. Files that cannot be read now
+    /// throw, naming the key and the file, rather than libmosquitto's bare "Invalid arguments".
+    static func apply(_ tls: MQTTTLSOptions, to handle: OpaquePointer) throws(MQTTError) {
+        for (key, path) in [("ca", tls.caFile), ("cert", tls.certFile), ("key", tls.keyFile)] {
+            guard let path else { continue }
+            if let problem = TLSFileCheck.unreadable(path) { throw .tls("mqtt.tls.\(key) \(problem)") }
+        }
+        var capath: String? = nil
+        if tls.caFile == nil {
+            try check(mosquitto_int_option(handle, MOSQ_OPT_TLS_USE_OS_CERTS, 1), "use the system CAs")
+            // mosquitto_tls_set refuses to run without a CA file or directory.
+            capath = String(cString: X509_get_default_cert_dir())
+        }
+        try check(mosquitto_tls_set(handle, tls.caFile, capath, tls.certFile, tls.keyFile, nil), "set the TLS files")
+        if tls.insecure {
+            // SSL_VERIFY_NONE: the broker's certificate is not checked at all (issuer, expiry, host
+            // name); tls_insecure_set alone would skip only the host name.
+            try check(mosquitto_tls_opts_set(handle, 0, nil, nil), "turn verification off")
+            try check(mosquitto_tls_insecure_set(handle, true), "turn verification off")
+        }
+    }
+
+    private static func check(_ rc: Int32, _ what: String) throws(MQTTError) {
+        guard rc != MOSQ_ERR_SUCCESS.rawValue else { return }
+        throw .tls("cannot \(what): \(String(cString: mosquitto_strerror(rc)))")
+    }
+
+    private static func check(_ rc: mosq_err_t, _ what: String) throws(MQTTError) { try check(Int32(rc.rawValue), what) }
+
+    // MARK: the first TLS connect of the process
+
+    /// libmosquitto 2.0.11 initialises OpenSSL lazily, inside the first TLS connect of the process
+    /// (`net__init_tls`), through unsynchronised statics: the flag `is_tls_initialized` and
+    /// `tls_ex_index_mosq`, the slot in which each SSL object finds its client. The bridge's
+    /// connection, its intake and the console's connect at the same moment on threads of their
+    /// own; two first connects interleaving there can each allocate a slot, and a handshake whose
+    /// client was stored under the other slot fails certificate verification. So TLS connects run
+    /// one at a time until one of them has got past that initialisation; after it, in parallel.
+    private static let initialised = Atomic<Bool>(false)
+    private static let firstConnect = Mutex(())
+
+    /// Runs `connect` (a libmosquitto connect call on a TLS handle) and returns its result.
+    static func connect(_ connect: () -> Int32) -> Int32 {
+        if initialised.load(ordering: .acquiring) { return connect() }
+        return firstConnect.withLock { _ in
+            let rc = connect()
+            // OpenSSL is initialised once the TCP connection stood and the SSL context was made:
+            // a success, or a TLS error in loading the files or the handshake's first step.
+            if rc == MOSQ_ERR_SUCCESS.rawValue || rc == MOSQ_ERR_TLS.rawValue {
+                initialised.store(true, ordering: .releasing)
+            }
+            return rc
+        }
+    }
+}
