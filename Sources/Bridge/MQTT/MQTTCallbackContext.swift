@@ -48,6 +48,8 @@ final class MQTTCallbackContext: Sendable {
     private let attemptLog = Mutex<[String]>([])
     /// Why the last connection attempt failed; kept after a later success, for bridge/health.
     let lastFailure = Mutex<MQTTConnectFailure?>(nil)
+    /// Holds publish, subscribe and unsubscribe back while a connect runs (CONNECT goes first).
+    let gate = MQTTConnectGate()
     private let reconnects = Counter(label: "gatehouse_mqtt_reconnects_total")
     private let messagesIn = Counter(label: "gatehouse_mqtt_messages_in_total")
 
@@ -67,8 +69,10 @@ final class MQTTCallbackContext: Sendable {
         var mid: Int32 = 0
         // Registered before the packet can go out, so its SUBACK always finds it.
         let rc = subacks.withLock { pending -> Int32 in
-            let rc = mosquitto_subscribe_v5(
-                handle, &mid, subscription.filter, subscription.qos.rawValue, subscribeOptions(subscription), nil)
+            let rc = gate.queuing {
+                mosquitto_subscribe_v5(
+                    handle, &mid, subscription.filter, subscription.qos.rawValue, subscribeOptions(subscription), nil)
+            }
             if rc == MOSQ_ERR_SUCCESS.rawValue { pending.mids.insert(mid) }
             return rc
         }
@@ -191,15 +195,22 @@ final class MQTTCallbackContext: Sendable {
 
     // MARK: called from Swift
 
+    /// Returns once connected, or once the task is cancelled (`MQTTClient.waitUntilConnected`'s
+    /// timeout cancels it: a waiter left behind would keep its task group from ever ending).
     func waitUntilConnected() async {
         let id = UUID()
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let already = connectionWaiters.withLock { w -> Bool in
-                if connected.load(ordering: .acquiring) { return true }
-                w[id] = continuation
-                return false
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                // Under the lock, so a cancellation either finds the waiter or is seen here.
+                let already = connectionWaiters.withLock { w -> Bool in
+                    if connected.load(ordering: .acquiring) || Task.isCancelled { return true }
+                    w[id] = continuation
+                    return false
+                }
+                if already { continuation.resume() }
             }
-            if already { continuation.resume() }
+        } onCancel: {
+            connectionWaiters.withLock { $0.removeValue(forKey: id) }?.resume()
         }
     }
 

@@ -167,7 +167,7 @@ public final class MQTTClient: Sendable {
 
     public func unsubscribe(_ filter: String) {
         context.subscriptions.withLock { _ = $0.removeValue(forKey: filter) }
-        mosquitto_unsubscribe(handle, nil, filter)
+        _ = context.gate.queuing { mosquitto_unsubscribe(handle, nil, filter) }
         loop.wake()
     }
 
@@ -182,7 +182,7 @@ public final class MQTTClient: Sendable {
     ) throws(MQTTError) -> Int32 {
         if payload.count > options.maxPacketSize { throw .payloadTooLarge(payload.count) }
         var mid: Int32 = 0
-        let rc: Int32 = {
+        let rc: Int32 = context.gate.queuing {
             if options.protocolVersion == .v5 && !properties.isEmpty {
                 var list = MQTTPropertyList.make(properties)
                 defer { mosquitto_property_free_all(&list) }
@@ -193,7 +193,7 @@ public final class MQTTClient: Sendable {
             return payload.withUnsafeBytes { raw in
                 mosquitto_publish(handle, &mid, topic, Int32(raw.count), raw.baseAddress, qos.rawValue, retain)
             }
-        }()
+        }
         switch rc {
         case MOSQ_ERR_SUCCESS.rawValue:
             break

@@ -123,7 +123,16 @@ final class MQTTNetworkLoop: Sendable {
             // broker has accepted: it would format a line for every packet.
             mosquitto_log_callback_set(handle, mqttOnLog)
             var evidence = MQTTConnectFailure.Evidence()
-            let rc = connectOnce()
+            var (rc, intruded) = context.gate.connect(connectOnce)
+            // A packet another thread queued during the connect would go ahead of CONNECT (see
+            // MQTTConnectGate): connect again at once, which drops it; a few times, then let the
+            // broker judge.
+            var again = 0
+            while rc == MOSQ_ERR_SUCCESS.rawValue && intruded && again < 3 && isRunning {
+                logger.debug("a packet was queued during the connect; connecting again before anything is sent")
+                (rc, intruded) = context.gate.connect(connectOnce)
+                again += 1
+            }
             if rc == MOSQ_ERR_SUCCESS.rawValue {
                 let accepted = serve(&evidence)
                 guard isRunning else { break }
