@@ -25,6 +25,14 @@ final class MQTTCallbackContext: Sendable {
     let acks = Mutex(AckWaiters())
     /// Connections the broker accepted, so the network loop can tell an accepted session from a refusal.
     let acceptedConnects = Atomic<Int>(0)
+    /// CONNACKs received, accepting or not: a connection that got one is past its TLS handshake.
+    let connacks = Atomic<Int>(0)
+    /// X509_V_ERR_* of the last verification of the broker's certificate (0: passed), see `MQTTTLSSetup`.
+    let verifyResult = Atomic<Int>(0)
+    /// The verification of libmosquitto's SSL_CTX is wrapped (once per client).
+    let verificationObserved = Atomic<Bool>(false)
+    /// The reason of the last CONNACK that refused, until the network loop reports it.
+    let refusal = Mutex<String?>(nil)
     /// Stores durable messages before their PUBACKs are written (see `MQTTClient.storeDurably`).
     let durableStore = Mutex<DurableStore?>(nil)
     /// SUBSCRIBEs of this connection not yet acknowledged, and who waits for none to be left.
@@ -94,9 +102,11 @@ final class MQTTCallbackContext: Sendable {
     // MARK: called on libmosquitto's thread
 
     func didConnect(_ handle: OpaquePointer, rc: Int32, flags: Int32) {
+        connacks.add(1, ordering: .relaxed)
         guard rc == 0 else {
             let reason = String(cString: protocolVersion == .v5 ? mosquitto_reason_string(rc) : mosquitto_connack_string(rc))
-            logger.error("broker refused the connection: \(reason)")
+            // Logged by the network loop with the attempt (MQTTConnectFailure), once.
+            refusal.withLock { $0 = reason }
             eventSink.yield(.refused(reason: reason))
             return
         }

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// libmosquitto reports a failed TLS handshake only through its log callback (OpenSSL's error
 /// queue, "host name verification failed") and says "certificate verify failed" for every refused
-/// broker certificate; the verify result of the handshake's SSL object says which check failed.
+/// broker certificate; the verification's own result (kept by `MQTTTLSSetup`) says which check failed.
 public struct MQTTConnectFailure: Sendable, Equatable {
     public let reason: String
     /// The failure is TLS's: a certificate, a file, or a handshake the broker ended.
@@ -20,17 +20,22 @@ public struct MQTTConnectFailure: Sendable, Equatable {
         var readResult: Int32?
         /// Error lines libmosquitto logged during the attempt.
         var libraryErrors: [String] = []
-        /// X509_V_* of the handshake; 0 when verification passed or did not run.
+        /// X509_V_ERR_* of the attempt's certificate verification; 0 when it passed or did not run.
         var verifyResult = 0
         /// The broker closed the socket while libmosquitto still waited for its TLS handshake.
         var closedInHandshake = false
         /// No CONNACK within the connect timeout.
         var timedOut: Duration?
+        /// The broker answered CONNECT with this refusal (bad credentials, not authorised).
+        var refusal: String?
     }
 
     static func diagnose(_ evidence: Evidence, options: MQTTOptions, at: Date = Date()) -> MQTTConnectFailure {
         let tls = options.tls != nil
         let lines = evidence.libraryErrors
+        if let refusal = evidence.refusal {
+            return .init(reason: "the broker refused the connection: \(refusal)", isTLS: false, at: at)
+        }
         // First: libmosquitto's own check refuses with "unspecified" in the verify result.
         if lines.contains(where: { $0.contains("host name verification failed") }) {
             return .init(

@@ -119,6 +119,8 @@ final class MQTTNetworkLoop: Sendable {
         var delay = options.reconnectMinDelay
         while isRunning {
             _ = context.attemptErrors(reset: true)
+            context.refusal.withLock { $0 = nil }
+            context.verifyResult.store(0, ordering: .relaxed)
             // libmosquitto reports a failed TLS handshake only to its log callback. Off once the
             // broker has accepted: it would format a line for every packet.
             mosquitto_log_callback_set(handle, mqttOnLog)
@@ -158,11 +160,11 @@ final class MQTTNetworkLoop: Sendable {
     private func report(_ evidence: MQTTConnectFailure.Evidence, retryingIn delay: Duration) {
         var evidence = evidence
         evidence.libraryErrors = context.attemptErrors(reset: true)
-        // Only when the connect call went through: an attempt that failed earlier may find the SSL
-        // object of the attempt before it (libmosquitto frees it at the next connect).
-        if evidence.connectResult == nil, let ssl = mosquitto_ssl_get(handle) {
-            evidence.verifyResult = SSL_get_verify_result(OpaquePointer(ssl))
-        }
+        evidence.refusal = context.refusal.withLock { $0.take() }
+        // Only when the connect call went through: an attempt that failed inside it may find the
+        // SSL object of the attempt before it (libmosquitto frees that at the next connect).
+        if options.tls != nil && evidence.connectResult == nil { observeVerification() }
+        evidence.verifyResult = context.verifyResult.load(ordering: .relaxed)
         let failure = MQTTConnectFailure.diagnose(evidence, options: options)
         context.lastFailure.withLock { $0 = failure }
         let broker = "\(options.host):\(options.port)"
@@ -171,8 +173,12 @@ final class MQTTNetworkLoop: Sendable {
                 "TLS handshake with the broker at \(broker) failed (client \(options.clientID)): \(failure.reason); retrying in \(delay)")
         } else {
             logger.warning(
-                "cannot reach the broker at \(broker) (client \(options.clientID)): \(failure.reason); retrying in \(delay)")
+                "connecting to the broker at \(broker) failed (client \(options.clientID)): \(failure.reason); retrying in \(delay)")
         }
+    }
+
+    private func observeVerification() {
+        MQTTTLSSetup.observeVerification(handle, context: context, userdata: Unmanaged.passUnretained(context).toOpaque())
     }
 
     private func connectOnce() -> Int32 {
@@ -201,6 +207,8 @@ final class MQTTNetworkLoop: Sendable {
     private func serve(_ evidence: inout MQTTConnectFailure.Evidence) -> Bool {
         let acceptedBefore = context.acceptedConnects.load(ordering: .relaxed)
         var accepted: Bool { context.acceptedConnects.load(ordering: .relaxed) != acceptedBefore }
+        let connacksBefore = context.connacks.load(ordering: .relaxed)
+        var answered: Bool { context.connacks.load(ordering: .relaxed) != connacksBefore }
         var logging = true
         let connectDeadline = ContinuousClock.now + connectTimeout
         // While the TLS handshake runs, libmosquitto holds the queued CONNECT back: the socket stays
@@ -208,6 +216,8 @@ final class MQTTNetworkLoop: Sendable {
         // left the queue as it was; then only reads (the handshake's) are waited for, 10 ms at a time.
         var writeStalled = false
         var disconnectDeadline: ContinuousClock.Instant?
+        // Wraps the verification of libmosquitto's SSL_CTX as soon as there is one (see MQTTTLSSetup).
+        if options.tls != nil && !context.verificationObserved.load(ordering: .relaxed) { observeVerification() }
         while true {
             let socket = mosquitto_socket(handle)
             guard socket >= 0 else { return accepted }
@@ -250,7 +260,7 @@ final class MQTTNetworkLoop: Sendable {
                     _ = context.flushDurable()
                     return accepted
                 }
-                if !accepted && Self.peerClosed(socket) {
+                if options.tls != nil && !answered && Self.peerClosed(socket) {
                     // libmosquitto 2.0.11 takes an end of file during the TLS handshake
                     // (SSL_ERROR_SYSCALL) for "try again" and keeps the socket: without this it
                     // would spin here, silent, until the keep-alive ran out.

@@ -64,3 +64,32 @@ enum MQTTTLSSetup {
         }
     }
 }
+
+extension MQTTTLSSetup {
+    /// Reads the verify result of the handshake on `handle`, if its SSL object still exists, and
+    /// wraps the verification of libmosquitto's SSL_CTX (made at the first TLS connect, kept for
+    /// the handle's life) so that later results are kept even when libmosquitto frees the SSL
+    /// object inside mosquitto_connect. On the network thread.
+    static func observeVerification(_ handle: OpaquePointer, context: MQTTCallbackContext, userdata: UnsafeMutableRawPointer) {
+        guard let ssl = mosquitto_ssl_get(handle).map(OpaquePointer.init) else { return }
+        let result = SSL_get_verify_result(ssl)
+        if result != 0 { context.verifyResult.store(result, ordering: .relaxed) }
+        if !context.verificationObserved.exchange(true, ordering: .relaxed), let sslContext = SSL_get_SSL_CTX(ssl) {
+            SSL_CTX_set_cert_verify_callback(sslContext, mqttVerifyCertificate, userdata)
+        }
+    }
+}
+
+/// OpenSSL's verification of the broker's certificate chain, wrapped: the same verification
+/// (libmosquitto's host name check included, as the store's verify callback), its X509_V_ERR_*
+/// kept in the client's context for `MQTTConnectFailure`. Runs on the network thread, inside the
+/// handshake; a file-scope function, so it never inherits an actor's isolation.
+private func mqttVerifyCertificate(_ store: OpaquePointer?, _ userdata: UnsafeMutableRawPointer?) -> Int32 {
+    guard let store else { return 0 }
+    let verified = X509_verify_cert(store)
+    if let userdata {
+        let context = Unmanaged<MQTTCallbackContext>.fromOpaque(userdata).takeUnretainedValue()
+        context.verifyResult.store(Int(X509_STORE_CTX_get_error(store)), ordering: .relaxed)
+    }
+    return verified
+}
