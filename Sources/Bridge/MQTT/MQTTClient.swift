@@ -182,7 +182,7 @@ public final class MQTTClient: Sendable {
     ) throws(MQTTError) -> Int32 {
         if payload.count > options.maxPacketSize { throw .payloadTooLarge(payload.count) }
         var mid: Int32 = 0
-        let rc: Int32 = context.gate.queuing {
+        func queue() -> Int32 {
             if options.protocolVersion == .v5 && !properties.isEmpty {
                 var list = MQTTPropertyList.make(properties)
                 defer { mosquitto_property_free_all(&list) }
@@ -193,6 +193,10 @@ public final class MQTTClient: Sendable {
             return payload.withUnsafeBytes { raw in
                 mosquitto_publish(handle, &mid, topic, Int32(raw.count), raw.baseAddress, qos.rawValue, retain)
             }
+        }
+        // QoS 0 is refused while a connect runs, as while disconnected; QoS 1/2 waits for CONNECT.
+        guard let rc = qos == .atMostOnce ? context.gate.unlessConnecting(queue) : context.gate.queuing(queue) else {
+            throw .notConnected
         }
         switch rc {
         case MOSQ_ERR_SUCCESS.rawValue:

@@ -13,7 +13,8 @@ import Foundation
 ///
 /// So those calls wait here while a connect runs, at most `patience`. One that waited in vain goes
 /// ahead and marks the connect; the network loop then connects again at once, which drops the
-/// packets queued meanwhile (QoS 1/2 messages stay queued and go out after the CONNACK).
+/// packets queued meanwhile (QoS 1/2 messages stay queued and go out after the CONNACK). A QoS 0
+/// publish does not wait: it is refused as "not connected", as it would be a moment earlier.
 ///
 /// `@unchecked Sendable` is safe: the two stored flags are read and written only while
 /// `condition` is locked.
@@ -21,9 +22,10 @@ final class MQTTConnectGate: @unchecked Sendable {
     private let condition = NSCondition()
     private var connecting = false
     private var intruded = false
-    /// Longer than a connect takes on a working network (DNS, TCP handshake, TLS files); short
-    /// enough that a publisher is not held for long when the broker cannot be reached.
-    private let patience: TimeInterval = 0.25
+    /// Longer than a connect takes on a working network (DNS, TCP handshake, TLS files), also on a
+    /// loaded machine (250 ms was exceeded by a 140-CA bundle with `make test` running); short
+    /// enough that a QoS 1 publisher is not held for long by a connect to an unreachable broker.
+    private let patience: TimeInterval = 1
 
     /// Runs `queue`, a libmosquitto call that may queue a packet, never during a connect if it can help it.
     func queuing<T, E: Error>(_ queue: () throws(E) -> T) throws(E) -> T {
@@ -33,6 +35,13 @@ final class MQTTConnectGate: @unchecked Sendable {
         while connecting && condition.wait(until: deadline) {}
         if connecting { intruded = true }
         return try queue()
+    }
+
+    /// Runs `queue` unless a connect runs; nil when one does (for what need not wait: QoS 0).
+    func unlessConnecting<T>(_ queue: () -> T) -> T? {
+        condition.lock()
+        defer { condition.unlock() }
+        return connecting ? nil : queue()
     }
 
     /// Runs `connect` (on the network thread) and says whether a packet may have been queued
