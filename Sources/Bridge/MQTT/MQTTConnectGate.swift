@@ -9,7 +9,7 @@ import Foundation
 /// another thread in that window queues its packet ahead of CONNECT, and the broker closes a
 /// connection whose first packet is not CONNECT ("Client <unknown> disconnected due to protocol
 /// error"). The bridge publishes its Home Assistant discovery as it starts: its first TLS connect
-/// failed so in 32 of 75 starts, and in none of 60 with this gate (docs/broker.md, "TLS").
+/// failed so in 45 of 105 starts, and in none of 90 with this gate (docs/broker.md, "TLS").
 ///
 /// So those calls wait here while a connect runs, at most `patience`. One that waited in vain goes
 /// ahead and marks the connect; the network loop then connects again at once, which drops the

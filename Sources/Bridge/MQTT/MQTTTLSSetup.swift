@@ -47,6 +47,8 @@ enum MQTTTLSSetup {
     /// own; two first connects interleaving there can each allocate a slot, and a handshake whose
     /// client was stored under the other slot fails certificate verification. So TLS connects run
     /// one at a time until one of them has got past that initialisation; after it, in parallel.
+    /// (Read in lib/net_mosq.c, not observed; that a client without its slot is refused as
+    /// "unspecified certificate verification error" was.)
     private static let initialised = Atomic<Bool>(false)
     private static let firstConnect = Mutex(())
 
