@@ -38,7 +38,8 @@ extension GatehouseConfig {
             /// Client certificate and key files, for brokers that authenticate clients by certificate.
             public var cert: String?
             public var key: String?
-            /// Skips hostname verification; only for self-signed development brokers.
+            /// Turns off every check of the broker's certificate (issuer, expiry, host name), not only
+            /// the host name; development brokers only.
             public var insecure = false
             public init() {}
         }

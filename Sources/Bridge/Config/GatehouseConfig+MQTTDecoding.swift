@@ -93,7 +93,8 @@ extension GatehouseConfig.MQTTSettings.TLS {
             section.report("is ignored because mqtt.url is not mqtts://", severity: .warning)
         } else if insecure {
             section.report(
-                "turns off TLS hostname verification; use only with development brokers", key: "insecure",
+                "turns off every check of the broker's certificate (issuer, expiry, host name), so anyone on the path can pose as the broker; use only with development brokers",
+                key: "insecure",
                 severity: .warning)
         }
     }

@@ -18,6 +18,12 @@ extension GatehouseBridge {
     }
 
     private func checkBroker() async -> HealthCheckResult.Check {
+        let mqtt = context.config.mqtt
+        guard context.mqtt.isConnected else {
+            // No probe can come back: say at once why the connection is down.
+            let why = context.mqtt.lastFailure.map { ": \($0.reason)" } ?? ""
+            return .init(ok: false, detail: "not connected to the broker at \(mqtt.host):\(mqtt.port)\(why)", latencyMs: nil)
+        }
         do {
             let elapsed = try await probe.roundTrip(timeout: .seconds(2))
             return .init(ok: true, detail: nil, latencyMs: elapsed.timeInterval * 1000)
@@ -36,6 +42,14 @@ extension GatehouseBridge {
         }
     }
 
+    private func mqttHealth(connected: Bool) -> HealthReport.MQTT {
+        let failure = context.mqtt.lastFailure
+        return HealthReport.MQTT(
+            connected: connected, broker: "\(context.config.mqtt.host):\(context.config.mqtt.port)",
+            reconnects: context.mqtt.reconnectCount, lastError: failure?.reason,
+            lastErrorAt: failure.map { Timestamp.rfc3339($0.at, in: context.timeZone) })
+    }
+
     func registerBridgeRequests() {
         context.serve(
             RequestRoute(context.topics.bridge.request("health-check")) { [self] _ in
@@ -52,7 +66,7 @@ extension GatehouseBridge {
         let report = HealthReport(
             healthy: connected && depth.pending >= 0 && statuses.values.allSatisfy { $0.state != .disconnected },
             adapters: statuses,
-            mqtt: .init(connected: connected, broker: "\(context.config.mqtt.host):\(context.config.mqtt.port)", reconnects: context.mqtt.reconnectCount),
+            mqtt: mqttHealth(connected: connected),
             outbox: .init(pending: depth.pending, failed: depth.failed),
             process: .init(rssBytes: ProcessStats.residentBytes, uptimeSeconds: Int(Date().timeIntervalSince(startedAt))),
             at: Timestamp.rfc3339(Date(), in: context.timeZone))

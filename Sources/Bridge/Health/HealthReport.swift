@@ -7,6 +7,10 @@ struct HealthReport: Codable, Sendable {
         var connected: Bool
         var broker: String
         var reconnects: Int
+        /// Why the last connection attempt failed, and when; left out if none has. Kept after a
+        /// later success: a report published once the broker is back says what kept it away.
+        var lastError: String?
+        var lastErrorAt: String?
     }
     struct OutboxDepth: Codable, Sendable {
         var pending: Int

@@ -25,6 +25,14 @@ final class MQTTCallbackContext: Sendable {
     let acks = Mutex(AckWaiters())
     /// Connections the broker accepted, so the network loop can tell an accepted session from a refusal.
     let acceptedConnects = Atomic<Int>(0)
+    /// CONNACKs received, accepting or not: a connection that got one is past its TLS handshake.
+    let connacks = Atomic<Int>(0)
+    /// X509_V_ERR_* of the last verification of the broker's certificate (0: passed), see `MQTTTLSSetup`.
+    let verifyResult = Atomic<Int>(0)
+    /// The verification of libmosquitto's SSL_CTX is wrapped (once per client).
+    let verificationObserved = Atomic<Bool>(false)
+    /// The reason of the last CONNACK that refused, until the network loop reports it.
+    let refusal = Mutex<String?>(nil)
     /// Stores durable messages before their PUBACKs are written (see `MQTTClient.storeDurably`).
     let durableStore = Mutex<DurableStore?>(nil)
     /// SUBSCRIBEs of this connection not yet acknowledged, and who waits for none to be left.
@@ -43,6 +51,13 @@ final class MQTTCallbackContext: Sendable {
     /// docs/performance.md, "Closures in a Mutex").
     let arrival = Mutex<ArrivalHandler?>(nil)
     private let connectionWaiters = Mutex<[UUID: CheckedContinuation<Void, Never>]>([:])
+    /// Error lines libmosquitto logged during the current connection attempt (its only report of
+    /// a failed TLS handshake); bounded, and collected only until the broker accepts.
+    private let attemptLog = Mutex<[String]>([])
+    /// Why the last connection attempt failed; kept after a later success, for bridge/health.
+    let lastFailure = Mutex<MQTTConnectFailure?>(nil)
+    /// Holds publish, subscribe and unsubscribe back while a connect runs (CONNECT goes first).
+    let gate = MQTTConnectGate()
     private let reconnects = Counter(label: "gatehouse_mqtt_reconnects_total")
     private let messagesIn = Counter(label: "gatehouse_mqtt_messages_in_total")
     private let oversized = Counter(label: "gatehouse_mqtt_oversize_total")
@@ -67,8 +82,10 @@ final class MQTTCallbackContext: Sendable {
         var mid: Int32 = 0
         // Registered before the packet can go out, so its SUBACK always finds it.
         let rc = subacks.withLock { pending -> Int32 in
-            let rc = mosquitto_subscribe_v5(
-                handle, &mid, subscription.filter, subscription.qos.rawValue, subscribeOptions(subscription), nil)
+            let rc = gate.queuing {
+                mosquitto_subscribe_v5(
+                    handle, &mid, subscription.filter, subscription.qos.rawValue, subscribeOptions(subscription), nil)
+            }
             if rc == MOSQ_ERR_SUCCESS.rawValue { pending.mids.insert(mid) }
             return rc
         }
@@ -90,9 +107,11 @@ final class MQTTCallbackContext: Sendable {
     // MARK: called on libmosquitto's thread
 
     func didConnect(_ handle: OpaquePointer, rc: Int32, flags: Int32) {
+        connacks.add(1, ordering: .relaxed)
         guard rc == 0 else {
             let reason = String(cString: protocolVersion == .v5 ? mosquitto_reason_string(rc) : mosquitto_connack_string(rc))
-            logger.error("broker refused the connection: \(reason)")
+            // Logged by the network loop with the attempt (MQTTConnectFailure), once.
+            refusal.withLock { $0 = reason }
             eventSink.yield(.refused(reason: reason))
             return
         }
@@ -120,7 +139,9 @@ final class MQTTCallbackContext: Sendable {
     }
 
     func didDisconnect(rc: Int32) {
-        connected.store(false, ordering: .releasing)
+        // A connection the broker never accepted is not "disconnected": the network loop reports
+        // why the attempt failed, with what libmosquitto logged.
+        guard connected.exchange(false, ordering: .acquiringAndReleasing) || rc == 0 else { return }
         let reason = rc == 0 ? "disconnected on request" : String(cString: mosquitto_strerror(rc))
         eventSink.yield(.disconnected(reason: reason))
     }
@@ -150,6 +171,22 @@ final class MQTTCallbackContext: Sendable {
         case .handled: return
         case .queue: inbound.push(received)
         case .durable: durableBatch.withLock { $0.append(received) }
+        }
+    }
+
+    /// A line libmosquitto logged (only while a connection attempt runs: see `MQTTNetworkLoop`).
+    func didLog(level: Int32, _ line: String) {
+        guard level & Int32(MOSQ_LOG_ERR) != 0 else { return }
+        attemptLog.withLock { lines in
+            if lines.count < 16 { lines.append(line) }
+        }
+    }
+
+    /// The error lines of the attempt so far; `reset` empties them for the next attempt.
+    func attemptErrors(reset: Bool = false) -> [String] {
+        attemptLog.withLock { lines in
+            defer { if reset { lines.removeAll() } }
+            return lines
         }
     }
 
@@ -186,15 +223,22 @@ final class MQTTCallbackContext: Sendable {
 
     // MARK: called from Swift
 
+    /// Returns once connected, or once the task is cancelled (`MQTTClient.waitUntilConnected`'s
+    /// timeout cancels it: a waiter left behind would keep its task group from ever ending).
     func waitUntilConnected() async {
         let id = UUID()
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let already = connectionWaiters.withLock { w -> Bool in
-                if connected.load(ordering: .acquiring) { return true }
-                w[id] = continuation
-                return false
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                // Under the lock, so a cancellation either finds the waiter or is seen here.
+                let already = connectionWaiters.withLock { w -> Bool in
+                    if connected.load(ordering: .acquiring) || Task.isCancelled { return true }
+                    w[id] = continuation
+                    return false
+                }
+                if already { continuation.resume() }
             }
-            if already { continuation.resume() }
+        } onCancel: {
+            connectionWaiters.withLock { $0.removeValue(forKey: id) }?.resume()
         }
     }
 

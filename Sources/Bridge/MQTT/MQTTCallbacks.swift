@@ -42,3 +42,8 @@ func mqttOnPublish(
 ) {
     context(userdata)?.didPublish(mid: mid, reasonCode: reasonCode)
 }
+
+func mqttOnLog(_ handle: OpaquePointer?, _ userdata: UnsafeMutableRawPointer?, _ level: Int32, _ line: UnsafePointer<CChar>?) {
+    guard let line else { return }
+    context(userdata)?.didLog(level: level, String(cString: line))
+}

@@ -62,16 +62,7 @@ public final class MQTTClient: Sendable {
         if let username = options.username {
             try check(mosquitto_username_pw_set(handle, username, options.password))
         }
-        if let tls = options.tls {
-            if tls.caFile == nil {
-                try check(mosquitto_int_option(handle, MOSQ_OPT_TLS_USE_OS_CERTS, 1))
-            }
-            try check(mosquitto_tls_set(handle, tls.caFile, nil, tls.certFile, tls.keyFile, nil))
-            if tls.insecure {
-                try check(mosquitto_tls_opts_set(handle, 0, nil, nil))  // SSL_VERIFY_NONE
-                try check(mosquitto_tls_insecure_set(handle, true))
-            }
-        }
+        if let tls = options.tls { try MQTTTLSSetup.apply(tls, to: handle) }
         if let will = options.will {
             let rc = will.payload.withUnsafeBytes { raw in
                 mosquitto_will_set_v5(
@@ -102,6 +93,9 @@ public final class MQTTClient: Sendable {
 
     /// True once `stop()` was called: a disconnect now is the one we asked for.
     public var isStopping: Bool { loop.isStopping }
+
+    /// Why the last connection attempt failed (nil if none has): kept after a later success.
+    public var lastFailure: MQTTConnectFailure? { context.lastFailure.withLock { $0 } }
 
     /// Reconnects since the first connection.
     public var reconnectCount: Int { context.reconnectCount.load(ordering: .relaxed) }
@@ -174,7 +168,7 @@ public final class MQTTClient: Sendable {
 
     public func unsubscribe(_ filter: String) {
         context.subscriptions.withLock { _ = $0.removeValue(forKey: filter) }
-        mosquitto_unsubscribe(handle, nil, filter)
+        _ = context.gate.queuing { mosquitto_unsubscribe(handle, nil, filter) }
         loop.wake()
     }
 
@@ -189,17 +183,21 @@ public final class MQTTClient: Sendable {
     ) throws(MQTTError) -> Int32 {
         if payload.count > options.maxPacketSize { throw .payloadTooLarge(payload.count) }
         var mid: Int32 = 0
-        var rc: Int32
-        if options.protocolVersion == .v5 && !properties.isEmpty {
-            var list = MQTTPropertyList.make(properties)
-            defer { mosquitto_property_free_all(&list) }
-            rc = payload.withUnsafeBytes { raw in
-                mosquitto_publish_v5(handle, &mid, topic, Int32(raw.count), raw.baseAddress, qos.rawValue, retain, list)
+        func queue() -> Int32 {
+            if options.protocolVersion == .v5 && !properties.isEmpty {
+                var list = MQTTPropertyList.make(properties)
+                defer { mosquitto_property_free_all(&list) }
+                return payload.withUnsafeBytes { raw in
+                    mosquitto_publish_v5(handle, &mid, topic, Int32(raw.count), raw.baseAddress, qos.rawValue, retain, list)
+                }
             }
-        } else {
-            rc = payload.withUnsafeBytes { raw in
+            return payload.withUnsafeBytes { raw in
                 mosquitto_publish(handle, &mid, topic, Int32(raw.count), raw.baseAddress, qos.rawValue, retain)
             }
+        }
+        // QoS 0 is refused while a connect runs, as while disconnected; QoS 1/2 waits for CONNECT.
+        guard let rc = qos == .atMostOnce ? context.gate.unlessConnecting(queue) : context.gate.queuing(queue) else {
+            throw .notConnected
         }
         switch rc {
         case MOSQ_ERR_SUCCESS.rawValue:

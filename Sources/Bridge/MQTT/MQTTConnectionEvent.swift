@@ -12,6 +12,8 @@ public enum MQTTError: Error, Equatable, CustomStringConvertible {
     case invalidTopic(String)
     case library(code: Int32, message: String)
     case timeout
+    /// TLS cannot be set up: a file named by `mqtt.tls.*` cannot be read, or libmosquitto refused a setting.
+    case tls(String)
 
     public var description: String {
         switch self {
@@ -20,6 +22,7 @@ public enum MQTTError: Error, Equatable, CustomStringConvertible {
         case .invalidTopic(let topic): "invalid topic '\(topic)'"
         case .library(let code, let message): "libmosquitto error \(code): \(message)"
         case .timeout: "the broker did not acknowledge in time"
+        case .tls(let message): "TLS: \(message)"
         }
     }
 }

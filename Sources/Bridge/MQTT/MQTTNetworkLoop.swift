@@ -34,6 +34,9 @@ final class MQTTNetworkLoop: Sendable {
     /// Messages read before their durable ones are stored and acknowledged: the broker sends at
     /// most its in-flight window (mosquitto: `max_inflight_messages`) unacknowledged anyway.
     private let maxBatch = 1000
+    /// From the TCP connect to the broker's CONNACK (TLS handshake included). libmosquitto's
+    /// keep-alive would end a connection that never gets one only after `keepAlive` (30 s).
+    private let connectTimeout: Duration = .seconds(10)
 
     init(handle: MosquittoHandle, context: MQTTCallbackContext, options: MQTTOptions, logger: Logger) {
         mosquitto = handle
@@ -115,17 +118,36 @@ final class MQTTNetworkLoop: Sendable {
     private func run() {
         var delay = options.reconnectMinDelay
         while isRunning {
-            let rc = connectOnce()
+            _ = context.attemptErrors(reset: true)
+            context.refusal.withLock { $0 = nil }
+            context.verifyResult.store(0, ordering: .relaxed)
+            // libmosquitto reports a failed TLS handshake only to its log callback. Off once the
+            // broker has accepted: it would format a line for every packet.
+            mosquitto_log_callback_set(handle, mqttOnLog)
+            var evidence = MQTTConnectFailure.Evidence()
+            var (rc, intruded) = context.gate.connect(connectOnce)
+            // A packet another thread queued during the connect would go ahead of CONNECT (see
+            // MQTTConnectGate): connect again at once, which drops it; a few times, then let the
+            // broker judge.
+            var again = 0
+            while rc == MOSQ_ERR_SUCCESS.rawValue && intruded && again < 3 && isRunning {
+                logger.debug("a packet was queued during the connect; connecting again before anything is sent")
+                (rc, intruded) = context.gate.connect(connectOnce)
+                again += 1
+            }
             if rc == MOSQ_ERR_SUCCESS.rawValue {
-                let accepted = serve()
+                let accepted = serve(&evidence)
                 guard isRunning else { break }
-                // A session the broker accepted and later lost starts the back-off afresh.
-                if accepted { delay = options.reconnectMinDelay }
-                logger.warning("connecting to the broker again in \(delay)")
+                if accepted {
+                    // A session the broker accepted and later lost starts the back-off afresh.
+                    delay = options.reconnectMinDelay
+                    logger.warning("connecting to the broker again in \(delay)")
+                } else {
+                    report(evidence, retryingIn: delay)
+                }
             } else {
-                logger.warning(
-                    "cannot reach the broker at \(options.host):\(options.port): \(String(cString: mosquitto_strerror(rc))); retrying in \(delay)"
-                )
+                evidence.connectResult = rc
+                report(evidence, retryingIn: delay)
             }
             pause(delay)
             delay = min(delay * 2, options.reconnectMaxDelay)
@@ -134,8 +156,38 @@ final class MQTTNetworkLoop: Sendable {
         context.connected.store(false, ordering: .releasing)
     }
 
+    /// Logs why the attempt failed and keeps it for health reports.
+    private func report(_ evidence: MQTTConnectFailure.Evidence, retryingIn delay: Duration) {
+        var evidence = evidence
+        evidence.libraryErrors = context.attemptErrors(reset: true)
+        evidence.refusal = context.refusal.withLock { $0.take() }
+        // Only when the connect call went through: an attempt that failed inside it may find the
+        // SSL object of the attempt before it (libmosquitto frees that at the next connect).
+        if options.tls != nil && evidence.connectResult == nil { observeVerification() }
+        evidence.verifyResult = context.verifyResult.load(ordering: .relaxed)
+        let failure = MQTTConnectFailure.diagnose(evidence, options: options)
+        context.lastFailure.withLock { $0 = failure }
+        let broker = "\(options.host):\(options.port)"
+        if failure.isTLS {
+            logger.error(
+                "TLS handshake with the broker at \(broker) failed (client \(options.clientID)): \(failure.reason); retrying in \(delay)")
+        } else {
+            logger.warning(
+                "connecting to the broker at \(broker) failed (client \(options.clientID)): \(failure.reason); retrying in \(delay)")
+        }
+    }
+
+    private func observeVerification() {
+        MQTTTLSSetup.observeVerification(handle, context: context, userdata: Unmanaged.passUnretained(context).toOpaque())
+    }
+
     private func connectOnce() -> Int32 {
         let keepAlive = Int32(max(5, options.keepAlive.wholeSeconds))
+        guard options.tls == nil else { return MQTTTLSSetup.connect { connectCall(keepAlive: keepAlive) } }
+        return connectCall(keepAlive: keepAlive)
+    }
+
+    private func connectCall(keepAlive: Int32) -> Int32 {
         guard options.protocolVersion == .v5 else {
             return mosquitto_connect(handle, options.host, Int32(options.port), keepAlive)
         }
@@ -155,14 +207,28 @@ final class MQTTNetworkLoop: Sendable {
     }
 
     /// Serves one connection until it ends or a stop has disconnected it. True when the broker
-    /// accepted the connection.
-    private func serve() -> Bool {
+    /// accepted the connection; otherwise `evidence` says what ended it.
+    private func serve(_ evidence: inout MQTTConnectFailure.Evidence) -> Bool {
         let acceptedBefore = context.acceptedConnects.load(ordering: .relaxed)
         var accepted: Bool { context.acceptedConnects.load(ordering: .relaxed) != acceptedBefore }
+        let connacksBefore = context.connacks.load(ordering: .relaxed)
+        var answered: Bool { context.connacks.load(ordering: .relaxed) != connacksBefore }
+        var logging = true
+        let connectDeadline = ContinuousClock.now + connectTimeout
+        // While the TLS handshake runs, libmosquitto holds the queued CONNECT back: the socket stays
+        // writable and want_write true, so waiting for POLLOUT would spin. Set after a write that
+        // left the queue as it was; then only reads (the handshake's) are waited for, 10 ms at a time.
+        var writeStalled = false
         var disconnectDeadline: ContinuousClock.Instant?
+        // Wraps the verification of libmosquitto's SSL_CTX as soon as there is one (see MQTTTLSSetup).
+        if options.tls != nil && !context.verificationObserved.load(ordering: .relaxed) { observeVerification() }
         while true {
             let socket = mosquitto_socket(handle)
             guard socket >= 0 else { return accepted }
+            if logging && accepted {
+                mosquitto_log_callback_set(handle, nil)
+                logging = false
+            }
             if disconnectDeadline == nil && !isRunning {
                 mosquitto_disconnect(handle)
                 disconnectDeadline = .now + .seconds(1)
@@ -171,11 +237,18 @@ final class MQTTNetworkLoop: Sendable {
                 abandon(socket)
                 return accepted
             }
+            if !accepted && disconnectDeadline == nil && ContinuousClock.now >= connectDeadline {
+                // The next connect closes this socket.
+                evidence.timedOut = connectTimeout
+                return false
+            }
+            let wantWrite = mosquitto_want_write(handle) && !(writeStalled && !accepted)
             var fds = [
-                pollfd(fd: socket, events: Int16(POLLIN) | (mosquitto_want_write(handle) ? Int16(POLLOUT) : 0), revents: 0),
+                pollfd(fd: socket, events: Int16(POLLIN) | (wantWrite ? Int16(POLLOUT) : 0), revents: 0),
                 pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0),
             ]
-            let ready = poll(&fds, 2, disconnectDeadline == nil ? 1000 : 50)
+            let timeout: Int32 = disconnectDeadline != nil ? 50 : (accepted ? 1000 : (writeStalled ? 10 : 100))
+            let ready = poll(&fds, 2, timeout)
             if ready < 0 && errno != EINTR {
                 logger.error("poll on the broker connection failed: \(String(cString: strerror(errno)))")
             }
@@ -184,12 +257,19 @@ final class MQTTNetworkLoop: Sendable {
                 wakePending.store(false, ordering: .releasing)
             }
             if fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
-                guard readUntilDrained(socket) else {
+                guard readUntilDrained(socket, &evidence) else {
                     // Read but never acknowledged (the connection is gone): stored all the same, so
                     // nothing depends on the broker's redelivery (a redelivered copy is recognised
                     // by its uuid).
                     _ = context.flushDurable()
                     return accepted
+                }
+                if options.tls != nil && !answered && Self.peerClosed(socket) {
+                    // libmosquitto 2.0.11 takes an end of file during the TLS handshake
+                    // (SSL_ERROR_SYSCALL) for "try again" and keeps the socket: without this it
+                    // would spin here, silent, until the keep-alive ran out.
+                    evidence.closedInHandshake = true
+                    return false
                 }
             }
             // Only after the events read are stored may their PUBACKs leave.
@@ -201,6 +281,9 @@ final class MQTTNetworkLoop: Sendable {
             if mosquitto_want_write(handle) {
                 _ = mosquitto_loop_write(handle, 1)
                 guard mosquitto_socket(handle) >= 0 else { return accepted }
+                writeStalled = mosquitto_want_write(handle)
+            } else {
+                writeStalled = false
             }
             _ = mosquitto_loop_misc(handle)
         }
@@ -208,14 +291,23 @@ final class MQTTNetworkLoop: Sendable {
 
     /// Reads while the socket has data, up to `maxBatch` durable messages. False once the
     /// connection is closed.
-    private func readUntilDrained(_ socket: Int32) -> Bool {
+    private func readUntilDrained(_ socket: Int32, _ evidence: inout MQTTConnectFailure.Evidence) -> Bool {
         var reads = 0
         repeat {
-            _ = mosquitto_loop_read(handle, 1)
-            guard mosquitto_socket(handle) >= 0 else { return false }
+            let rc = mosquitto_loop_read(handle, 1)
+            guard mosquitto_socket(handle) >= 0 else {
+                evidence.readResult = rc
+                return false
+            }
             reads += 1
         } while reads < 10 * maxBatch && context.durableBacklog < maxBatch && Self.readable(socket)
         return true
+    }
+
+    /// True when the peer has closed its end and nothing is left to read.
+    private static func peerClosed(_ socket: Int32) -> Bool {
+        var byte: UInt8 = 0
+        return recv(socket, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) == 0
     }
 
     private static func readable(_ socket: Int32) -> Bool {

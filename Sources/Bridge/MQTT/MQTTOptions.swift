@@ -9,7 +9,8 @@ public struct MQTTTLSOptions: Sendable {
     public var caFile: String?
     public var certFile: String?
     public var keyFile: String?
-    /// Skips hostname verification; only for self-signed development brokers.
+    /// Turns off every check of the broker's certificate (issuer, expiry, host name): the link is
+    /// encrypted but anyone on the path can pose as the broker. Development brokers only.
     public var insecure: Bool
     public init(caFile: String? = nil, certFile: String? = nil, keyFile: String? = nil, insecure: Bool = false) {
         self.caFile = caFile

@@ -1,0 +1,81 @@
+import Foundation
+import TestSupport
+import Testing
+import Topics
+
+/// The bridge against a real mosquitto with TLS listeners and a CA made by `scripts/tls-pki.sh`:
+/// docs/broker.md's example, each way a handshake is refused, renewal, check-config.
+@Suite("TLS to the broker")
+struct TLSBrokerTests {
+    static var broker: TLSTestBroker { TLSTestBroker.shared }
+
+    /// An `mqtt:` section for `gatehouse run`.
+    static func mqtt(host: String = "127.0.0.1", port: Int, tls: [String: String]) -> String {
+        "mqtt:\n  url: mqtts://\(host):\(port)\n  tls:\n" + tls.sorted { $0.key < $1.key }.map { "    \($0.key): \($0.value)\n" }.joined()
+    }
+
+    @Test("docs/broker.md's example: the broker verified by tls.ca, the bridge and its console known by their client certificate")
+    func documentedExample() async throws {
+        let broker = Self.broker
+        let bridge = try TLSBridgeProcess(mqttSection: broker.documentedConfig)
+        let watcher = try await MessageCollector(port: broker.plainPort, filters: ["\(bridge.base)/bridge/state"])
+        let online = try await watcher.next(on: "\(bridge.base)/bridge/state", timeout: .seconds(20))
+        #expect(String(decoding: online.payload, as: UTF8.self) == #"{"state":"online"}"#)
+        // use_identity_as_username: the certificate's CN is the username of both connections, so
+        // the console's connection used the same TLS settings.
+        for client in [bridge.clientID, "\(bridge.clientID)-console"] {
+            try await until("\(client) connected in the broker log") { broker.log.contains("as \(client) (") }
+            let line = broker.log.split(separator: "\n").first { $0.contains("as \(client) (") }
+            #expect(line?.contains("u'gatehouse'") == true, "\(line ?? "")")
+        }
+        let health = try await bridge.healthz()
+        #expect(health.status == 200)
+        await watcher.stop()
+        await bridge.stop()
+    }
+
+    struct Refusal: Sendable, CustomTestStringConvertible {
+        let testDescription: String
+        let listener: TLSTestBroker.Listener?
+        let tls: @Sendable (TLSTestBroker) -> [String: String]
+        /// In the log line and in /healthz; `{port}` stands for the listener's port.
+        let reasonTemplate: String
+        func reason(port: Int) -> String { reasonTemplate.replacingOccurrences(of: "{port}", with: "\(port)") }
+    }
+
+    static let refusals: [Refusal] = [
+        Refusal(testDescription: "a wrong CA", listener: .verified, tls: { ["ca": $0.file("other-ca.crt")] },
+                reasonTemplate: "the broker's certificate was refused: unable to get local issuer certificate"),
+        Refusal(testDescription: "an expired server certificate", listener: .expired, tls: { ["ca": $0.file("ca.crt")] },
+                reasonTemplate: "the broker's certificate was refused: certificate has expired"),
+        Refusal(testDescription: "a host name mismatch", listener: .wrongHost, tls: { ["ca": $0.file("ca.crt")] },
+                reasonTemplate: "the broker's certificate was refused: it is not valid for host name '127.0.0.1'"),
+        Refusal(testDescription: "no client certificate", listener: .clientCertificates, tls: { ["ca": $0.file("ca.crt")] },
+                reasonTemplate: "the TLS handshake failed: tlsv13 alert certificate required (the broker wants a client certificate: set mqtt.tls.cert and mqtt.tls.key)"),
+        Refusal(testDescription: "a plain MQTT listener", listener: nil, tls: { ["ca": $0.file("ca.crt")] },
+                reasonTemplate: "the TLS handshake failed: unexpected eof while reading (is port {port} a TLS listener?)"),
+    ]
+
+    @Test("a refused handshake is logged with its reason, shown by /healthz and retried with back-off, by both connections", arguments: refusals)
+    func refused(_ refusal: Refusal) async throws {
+        let broker = Self.broker
+        let port = refusal.listener.map(broker.port) ?? broker.plainPort
+        let bridge = try TLSBridgeProcess(mqttSection: Self.mqtt(port: port, tls: refusal.tls(broker)))
+        let line = "TLS handshake with the broker at 127.0.0.1:\(port) failed (client \(bridge.clientID)): "
+        let reason = refusal.reason(port: port)
+        // Three attempts, 0.2 s and 0.4 s apart: retried with back-off, and each one said why.
+        try await bridge.waitFor(line, times: 3)
+        let attempts = bridge.output.split(separator: "\n").filter { $0.contains(line) }
+        #expect(attempts.allSatisfy { $0.contains(line + reason + "; retrying in ") }, "\(attempts)")
+        #expect(attempts[0].hasSuffix("retrying in 0.2 seconds") && attempts[1].hasSuffix("retrying in 0.4 seconds"), "\(attempts)")
+        // The console's connection: the same settings, the same retry path, the same words.
+        try await bridge.waitFor("failed (client \(bridge.clientID)-console): ", times: 1)
+        #expect(bridge.output.split(separator: "\n").contains { $0.contains("(client \(bridge.clientID)-console): ") && $0.contains(reason) })
+        let health = try await bridge.healthz()
+        #expect(health.status == 503)
+        let detail = try JSONValue.parse(health.body)["checks"]?["broker"]?["detail"]
+        #expect(detail?.stringValue?.contains("not connected to the broker at 127.0.0.1:\(port): ") == true, "\(String(describing: detail))")
+        #expect(detail?.stringValue?.contains(reason) == true, "\(String(describing: detail))")
+        await bridge.stop()
+    }
+}
