@@ -47,8 +47,8 @@ func runBridge(
     let signals = if let signals { signals } else { await UnixSignalsSequence(trapping: .sigterm, .sigint) }
     let bridge = try GatehouseBridge(config: settings, adapters: adapters, logger: logger)
     let http = try BridgeHTTPServer.application(bridge: bridge, logger: logger) { port in
-        let scheme = settings.http.listener.tls == nil ? "http" : "https"
-        logger.info("HTTP listener on \(scheme)://\(settings.http.listen.host):\(port) (/healthz, /metrics, the console at /)")
+        let tls = settings.http.listener.tls == nil ? "" : "HTTPS; "
+        logger.info("HTTP listener on \(settings.http.listen.host):\(port) (\(tls)/healthz, /metrics, the console at /)")
     }
     let group = ServiceGroup(
         configuration: .init(

@@ -48,7 +48,6 @@ public final class BridgeContext: Sendable {
     func awaitFirstStates(of names: [String]) async {
         awaitingFirstState.withLock { $0 = Set(names) }
         for name in names where adapterStatuses[name] == nil { await setAdapterState(name, .connecting) }
-        if names.isEmpty { firstStatesSink.yield() }
     }
 
     public var timeZone: TimeZone { config.site.timeZone }

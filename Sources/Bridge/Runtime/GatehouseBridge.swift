@@ -91,7 +91,8 @@ public final class GatehouseBridge: Service, Sendable {
                 // The health published at connect shows adapters still connecting: once each has
                 // said where it stands, publish it again rather than wait a whole interval.
                 for await _ in self.context.firstStates {
-                    await self.publishHealth()
+                    // While disconnected the health published at the next connect has them all.
+                    if self.context.mqtt.isConnected { await self.publishHealth() }
                     return
                 }
             }
