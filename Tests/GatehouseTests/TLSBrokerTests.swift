@@ -34,6 +34,21 @@ struct TLSBrokerTests {
         await bridge.stop()
     }
 
+    @Test("the event intake connection (an adapter that consumes events) uses the same TLS settings, retry path and words")
+    func intakeConnection() async throws {
+        let broker = Self.broker
+        let port = broker.port(.expired)
+        let vanke = """
+            adapters:
+              vanke: { enabled: true, appId: "99848791", appSecret: tls-test-secret, parkingLotId: lot-1, platformUrl: "http://127.0.0.1:9", listen: "127.0.0.1:0" }
+
+            """
+        let bridge = try TLSBridgeProcess(mqttSection: Self.mqtt(port: port, tls: ["ca": broker.file("ca.crt")]) + vanke)
+        let reason = "the broker's certificate was refused: certificate has expired"
+        try await bridge.waitFor("failed (client \(bridge.clientID)-intake): \(reason); retrying in", times: 2)
+        await bridge.stop()
+    }
+
     struct Refusal: Sendable, CustomTestStringConvertible {
         let testDescription: String
         let listener: TLSTestBroker.Listener?

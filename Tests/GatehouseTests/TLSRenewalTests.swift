@@ -1,3 +1,4 @@
+import Bridge
 import Foundation
 import TestSupport
 import Testing
@@ -35,6 +36,44 @@ struct TLSRenewalTests {
         let lastError = health["mqtt"]?["lastError"]?.stringValue ?? ""
         #expect(lastError.contains("certificate expired"), "\(health)")
         #expect(health["mqtt"]?["lastErrorAt"]?.stringValue != nil)
+        await watcher.stop()
+        await bridge.stop()
+    }
+
+    @Test("a handshake refused on a reconnect after an accepted session is logged with its reason and retried until it passes")
+    func refusedOnReconnect() async throws {
+        let broker = Self.broker
+        let port = broker.port(.clientCertificates)
+        let directory = TestFiles.directory("tls-reconnect")
+        let cert = directory.appendingPathComponent("gatehouse.crt")
+        let key = directory.appendingPathComponent("gatehouse.key")
+        try FileManager.default.copyItem(atPath: broker.file("client.crt"), toPath: cert.path)
+        try FileManager.default.copyItem(atPath: broker.file("client.key"), toPath: key.path)
+        let bridge = try TLSBridgeProcess(
+            mqttSection: TLSBrokerTests.mqtt(
+                host: "localhost", port: port, tls: ["ca": broker.file("ca.crt"), "cert": cert.path, "key": key.path]))
+        let watcher = try await MessageCollector(port: broker.plainPort, filters: ["\(bridge.base)/bridge/state"])
+        let first = try await watcher.next(on: "\(bridge.base)/bridge/state", timeout: .seconds(20))
+        #expect(String(decoding: first.payload, as: UTF8.self) == #"{"state":"online"}"#)
+        #expect(bridge.count("retrying in") == 0, "the first connect was refused: \(bridge.output)")
+
+        // The certificate on disk turns into an expired one; then the session is taken over (a
+        // client with the bridge's id, through the broker's plain listener), so the bridge reconnects.
+        let swapped = directory.appendingPathComponent("gatehouse.crt.new")
+        try FileManager.default.copyItem(atPath: broker.file("client-expired.crt"), toPath: swapped.path)
+        #expect(rename(swapped.path, cert.path) == 0)
+        let intruder = try MQTTClient(options: MQTTOptions(port: broker.plainPort, clientID: bridge.clientID))
+        intruder.start()
+        try await intruder.waitUntilConnected(timeout: .seconds(10))
+        await intruder.stop()
+        try await bridge.waitFor("(the broker refused mqtt.tls.cert as expired); retrying in", times: 2, timeout: .seconds(20))
+
+        let renewed = directory.appendingPathComponent("gatehouse.crt.renewed")
+        try FileManager.default.copyItem(atPath: broker.file("client.crt"), toPath: renewed.path)
+        #expect(rename(renewed.path, cert.path) == 0)
+        let mark = watcher.mark()
+        let back = try await watcher.next(on: "\(bridge.base)/bridge/state", after: mark, timeout: .seconds(20))
+        #expect(String(decoding: back.payload, as: UTF8.self) == #"{"state":"online"}"#)
         await watcher.stop()
         await bridge.stop()
     }
