@@ -49,6 +49,28 @@ struct TLSBrokerTests {
         await bridge.stop()
     }
 
+    @Test("a broker that accepts the connection and never answers: given up after 10 s with a log line, and tried again")
+    func silentBroker() async throws {
+        // A listening socket nobody accepts from: the kernel completes the TCP handshake, nothing answers.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        try #require(bound && listen(fd, 16) == 0)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let bridge = try TLSBridgeProcess(mqttSection: "mqtt:\n  url: mqtt://127.0.0.1:\(port)\n")
+        // The bridge's own connection, twice: given up, then tried again (the console's connection says it too).
+        try await bridge.waitFor("failed (client \(bridge.clientID)): no answer to CONNECT within 10", times: 2, timeout: .seconds(40))
+        let health = try await bridge.healthz()
+        #expect(health.status == 503)
+        await bridge.stop()
+    }
+
     struct Refusal: Sendable, CustomTestStringConvertible {
         let testDescription: String
         let listener: TLSTestBroker.Listener?
