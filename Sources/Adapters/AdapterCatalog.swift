@@ -18,6 +18,7 @@ public enum AdapterCatalog {
                 let settings = FIASSettings(section: section)
                 checkOrder(settings, section, handler: config.requests.handlerTimeout)
                 checkEncoders(settings, section, config: config)
+                checkEncodingBudget(settings, section, config: config)
             case "ofd": _ = OFDSettings(section: section)
             case "vanke":
                 let settings = VankeSettings(section: section)
@@ -54,10 +55,25 @@ public enum AdapterCatalog {
                 "must be shorter than requests.handlerTimeout (\(handler)): a lock-server call still running when its handler gives up has an unknown outcome",
                 key: "timeout")
         }
-        if let facade = settings.facade, facade.timeout <= handler {
+        if let facade = settings.facade, facade.timeout <= max(handler, settings.encoderRequestTimeout) {
             section.section("facade").report(
-                "must be longer than requests.handlerTimeout (\(handler)), so the facade hears the handler's own answer",
+                "must be longer than requests.handlerTimeout (\(handler)) and encoderTimeout + 2 s (\(settings.encoderRequestTimeout)), so the facade hears the handler's own answer",
                 key: "timeout")
+        }
+        if settings.encoderTimeout < settings.timeout {
+            section.report("must not be shorter than timeout (\(settings.timeout)): encoder calls wait for a card", key: "encoderTimeout")
+        }
+    }
+
+    /// A KR waits for a card to be cut: FIAS's answer budget must outlast the encoder's, or the PMS
+    /// hears "outcome unknown" while the clerk is still putting the card on the encoder.
+    static func checkEncodingBudget(_ settings: FIASSettings, _ section: ConfigSection, config: GatehouseConfig) {
+        guard config.enabledAdapters.contains("ozlocks"), let ozlocks = config.adapterSection("ozlocks") else { return }
+        let encoderTimeout = ozlocks.duration("encoderTimeout", default: OZLocksSettings().encoderTimeout)
+        if settings.requestWait <= encoderTimeout + .seconds(2) {
+            section.report(
+                "must be longer than adapters.ozlocks.encoderTimeout + 3.5 s (\(encoderTimeout + .milliseconds(3500))): a guest's card needs that long on the encoder",
+                key: "answerTimeout")
         }
     }
 

@@ -103,7 +103,7 @@ struct DemoOZLocks: Sendable {
         settings.pollInterval = .seconds(10)
         settings.facade = .init(
             listen: ConfigHostPort(host: "127.0.0.1", port: DemoBroker.isListening(port: 8092) ? 0 : 8092),
-            apiKeys: [Secret(Self.facadeKey)], timeout: .seconds(10))
+            apiKeys: [Secret(Self.facadeKey)], timeout: .seconds(30))
         return settings
     }
 }

@@ -40,6 +40,19 @@ struct TimeoutOrderTests {
         #expect(found.contains { $0.contains("adapters.fias.answerTimeout") }, "\(found)")
     }
 
+    @Test("hand-held encoding: a FIAS budget or a facade timeout shorter than the encoder's is refused; the defaults leave 25 s for a card")
+    func encodingBudget() throws {
+        let found = try problems("""
+            adapters:
+              ozlocks: { enabled: true, apiKey: k, encoderTimeout: 40s, facade: { apiKeys: [ f ] } }
+              fias: { enabled: true }
+            """)
+        #expect(found.contains { $0.contains("adapters.fias.answerTimeout") && $0.contains("encoderTimeout") }, "\(found)")
+        #expect(found.contains { $0.contains("adapters.ozlocks.facade.timeout") && $0.contains("encoderTimeout") }, "\(found)")
+        #expect(OZLocksSettings().encoderTimeout == .seconds(25))
+        #expect(FIASSettings().answerTimeout == .seconds(30))
+    }
+
     @Test("a disabled adapter's timeouts are not checked")
     func disabledIsSilent() throws {
         #expect(try problems("adapters:\n  fias: { enabled: false, answerTimeout: 2s }\n") == [])

@@ -29,7 +29,8 @@ final class FIASSession: Sendable {
         self.report = report
     }
 
-    var isAlive: Bool { machine.withLock { $0.isAlive } }
+    /// The link is alive and its connection has not ended (however it ended: LE, EOF, a reset).
+    var isAlive: Bool { !ended.load(ordering: .acquiring) && machine.withLock { $0.isAlive } }
 
     struct Closed: Error {
         let reason: String
@@ -38,6 +39,8 @@ final class FIASSession: Sendable {
     /// Runs until the connection ends; returns why.
     func serve(_ inbound: NIOAsyncChannelInboundStream<FIASInbound>) async throws -> String {
         let greeting = machine.withLock { $0.connected(now: Date()) }
+        // Whatever ends this connection ends its link: an answer ready later must not count on it.
+        defer { ended.store(true, ordering: .releasing) }
         do {
             try await apply(greeting)
             try await withThrowingTaskGroup(of: Void.self) { group in

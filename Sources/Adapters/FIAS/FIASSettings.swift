@@ -7,7 +7,7 @@ public struct FIASSettings: Sendable {
     public var port = 5010
     public var codePage: FIASCodePage = .cp1251
     /// The PMS's own wait for a KA; Gatehouse answers before it, negatively if it must.
-    public var answerTimeout: Duration = .seconds(10)
+    public var answerTimeout: Duration = .seconds(30)
     /// LS keep-alive interval; the notes allow at most 5 minutes.
     public var keepAlive: Duration = .seconds(60)
     /// How long to wait for the PMS's LA after our link start (at least 30 s per the notes).

@@ -123,7 +123,7 @@ public final class OZLocksAdapter: GatehouseAdapter {
             ? [topics.encoderRequestFilter] : settings.encoders.map { "\(topics.encoder($0).state)/request/+" }
         for filter in encoderFilters {
             bridge.serve(
-                RequestRoute(filter, serializationKey: { request in
+                RequestRoute(filter, timeout: settings.encoderRequestTimeout, serializationKey: { request in
                     request.topicLevel(Self.levels(topics.base) + 1).map(Self.encoderKey)
                 }) { [self] request in
                     let encoder = request.topicLevel(Self.levels(topics.base) + 1) ?? ""
@@ -134,14 +134,20 @@ public final class OZLocksAdapter: GatehouseAdapter {
         let lockFilters = rooms.isEmpty
             ? [topics.lockRequestFilter, topics.lockSetFilter]
             : rooms.flatMap { ["\(topics.lock($0).state)/request/+", topics.lock($0).set] }
-        for filter in lockFilters {
+        // check-out first, with the encoder's budget (it may wait for a card); routes match in order.
+        let checkOutFilters = lockFilters.filter { $0.hasSuffix("/request/+") }.map { $0.dropLast().appending("check-out") }
+        for filter in checkOutFilters + lockFilters {
             bridge.serve(
-                RequestRoute(filter, acceptsPlainText: filter.hasSuffix("/set"), serializationKey: { request in
-                    // A check-out of an offline lock uses an encoder: queue it with that encoder's work.
-                    struct EncoderField: Decodable { var encoder: String? }
-                    guard request.operation == "check-out" else { return nil }
-                    return (try? request.decode(EncoderField.self))?.encoder.map(Self.encoderKey)
-                }) { [self] request in
+                RequestRoute(
+                    filter, acceptsPlainText: filter.hasSuffix("/set"),
+                    timeout: filter.hasSuffix("/check-out") ? settings.encoderRequestTimeout : nil,
+                    serializationKey: { request in
+                        // A check-out of an offline lock uses an encoder: queue it with that encoder's work.
+                        struct EncoderField: Decodable { var encoder: String? }
+                        guard request.operation == "check-out" else { return nil }
+                        return (try? request.decode(EncoderField.self))?.encoder.map(Self.encoderKey)
+                    }
+                ) { [self] request in
                     let room = request.topicLevel(Self.levels(topics.base) + 1) ?? ""
                     return try await serveLock(request, room: room)
                 })

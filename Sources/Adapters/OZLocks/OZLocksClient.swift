@@ -12,6 +12,7 @@ final class OZLocksClient: Sendable {
     private let apiKey: Secret
     private let apiKeyHeader: String
     private let timeout: Duration
+    private let encoderTimeout: Duration
     private let http: HTTPClient
     private let logger: Logger
 
@@ -20,6 +21,7 @@ final class OZLocksClient: Sendable {
         apiKey = settings.apiKey
         apiKeyHeader = settings.apiKeyHeader
         timeout = settings.timeout
+        encoderTimeout = settings.encoderTimeout
         self.http = http
         self.logger = logger
     }
@@ -45,7 +47,8 @@ final class OZLocksClient: Sendable {
         let status: Int
         let data: Data
         do {
-            let response = try await http.execute(request, timeout: .nanoseconds(Int64(timeout.timeInterval * 1e9)))
+            let budget = operation.waitsForCard ? encoderTimeout : timeout
+            let response = try await http.execute(request, timeout: .nanoseconds(Int64(budget.timeInterval * 1e9)))
             status = Int(response.status.code)
             // The vendor's own examples carry trailing and missing commas: answers are read with
             // the same leniency the facade gives its callers.

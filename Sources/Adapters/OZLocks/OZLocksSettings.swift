@@ -32,7 +32,7 @@ public struct OZLocksSettings: Sendable {
         /// window (sliding) is answered from the journal, not run again.
         public var duplicateWindow: Duration = .seconds(60)
 
-        public init(listen: ConfigHostPort, apiKeys: [Secret], timeout: Duration = .seconds(15)) {
+        public init(listen: ConfigHostPort, apiKeys: [Secret], timeout: Duration = .seconds(30)) {
             listener = ListenerSettings(listen: listen)
             self.apiKeys = apiKeys
             self.timeout = timeout
@@ -45,6 +45,11 @@ public struct OZLocksSettings: Sendable {
     /// One HTTP call; shorter than `requests.handlerTimeout` (checked), so the call ends, one way or
     /// the other, before its requester is told anything.
     public var timeout: Duration = .seconds(6)
+    /// Calls that may wait for a card on an encoder (IssueCard, CheckOut, ReadCard, ReadLogLock):
+    /// long enough for a clerk to put the card on it.
+    public var encoderTimeout: Duration = .seconds(25)
+    /// The handler budget of requests that may wait for a card: the call plus a margin.
+    public var encoderRequestTimeout: Duration { encoderTimeout + .seconds(2) }
     public var workstation = "GATEHOUSE"
     public var pollInterval: Duration = .seconds(60)
     public var pollConcurrency = 8
@@ -70,6 +75,7 @@ public struct OZLocksSettings: Sendable {
         apiKey = section.requiredSecret("apiKey")
         apiKeyHeader = section.string("apiKeyHeader", default: apiKeyHeader)
         timeout = section.duration("timeout", default: timeout)
+        encoderTimeout = section.duration("encoderTimeout", default: encoderTimeout, range: .seconds(1)...(.seconds(600)))
         workstation = section.string("workstation", default: workstation)
         pollInterval = section.duration("pollInterval", default: pollInterval)
         pollConcurrency = section.int("pollConcurrency", default: pollConcurrency, range: 1...256)
@@ -91,7 +97,7 @@ public struct OZLocksSettings: Sendable {
             }
             facade = Facade(
                 listen: ConfigHostPort(host: "127.0.0.1", port: 8092), apiKeys: keys,
-                timeout: facadeSection.duration("timeout", default: .seconds(15)))
+                timeout: facadeSection.duration("timeout", default: .seconds(30)))
             facade?.listener = facadeSection.listener(default: ConfigHostPort(host: "127.0.0.1", port: 8092))
             facade?.apiKeyHeader = facadeSection.optionalString("apiKeyHeader")
             facade?.duplicateWindow = facadeSection.duration(

@@ -29,6 +29,7 @@ final class FIASHarness: Sendable {
         ozlocks.url = "http://127.0.0.1:\(locksPort)"
         ozlocks.apiKey = Secret("k")
         ozlocks.timeout = ozlocksTimeout
+        ozlocks.encoderTimeout = ozlocksTimeout
         ozlocks.locks = [.init(room: "101", series: .wr), .init(room: "102", series: .h)]
         ozlocks.encoders = ["1", "2"]
         ozlocks.pollInterval = .seconds(3600)

@@ -55,40 +55,6 @@ struct FIASLinkTests {
         await h.stop()
     }
 
-    @Test("the link start goes out as soon as the connection is up, without waiting for the PMS to speak")
-    func startsAtOnce() async throws {
-        var options = PMSSimulator.Options()
-        options.speaksFirst = false
-        let started = ContinuousClock.now
-        let h = try await FIASHarness.start(pms: options)
-        #expect(h.pms.linkStarts == 1)
-        // The old default waited 3 s for the PMS to speak first.
-        #expect(ContinuousClock.now - started < .seconds(2.5), "\(ContinuousClock.now - started)")
-        await h.stop()
-    }
-
-    @Test("two instances on one PMS port: the back-off grows instead of evicting each other every 100 ms, and it is logged")
-    func twoInstancesOnOnePort() async throws {
-        let pms = PMSSimulator(options: .init())
-        let port = try await pms.start()
-        let log = CapturedLog()
-        let adapters: [any GatehouseAdapter] = (0..<2).map { _ in
-            var settings = FIASSettings()
-            settings.port = port
-            settings.reconnectMinDelay = .milliseconds(100)
-            settings.reconnectMaxDelay = .seconds(2)
-            return FIASAdapter(settings: settings, logger: log.logger("gatehouse.adapter.fias"))
-        }
-        let running = try await RunningBridge(config: RunningBridge.testConfig(port: TestBroker.shared.port), adapters: adapters)
-        try await Task.sleep(for: .seconds(4))  // the connection rate over time is what is measured
-        let connections = pms.connections
-        await running.stop()
-        await pms.stop()
-        // Resetting the back-off on every connect made it about 10 a second (40 here).
-        #expect(connections < 25, "\(connections) connections in 4 s")
-        #expect(log.text.contains("is another instance connected"), "\(log.text)")
-    }
-
     @Test("a dropped connection is re-established and the link started again")
     func reconnects() async throws {
         let h = try await FIASHarness.start()

@@ -28,6 +28,7 @@ final class OZLocksHarness: Sendable {
         settings.url = "http://127.0.0.1:\(port)"
         settings.apiKey = Secret(apiKey)
         settings.timeout = timeout
+        settings.encoderTimeout = timeout
         settings.pollInterval = .seconds(3600)
         // 104 is configured here but unknown to the vendor.
         settings.locks = [

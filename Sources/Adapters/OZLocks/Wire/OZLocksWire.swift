@@ -155,4 +155,7 @@ enum OZLocksOperation: String, Sendable, CaseIterable {
     case closeLock = "CloseLock"
 
     var isGet: Bool { self == .readCard || self == .readLogLock || self == .readState }
+    /// The call may wait while the encoder prompts for a card (IssueCard and CheckOut say so;
+    /// ReadCard and a data card's ReadLogLock read one): it gets `encoderTimeout`.
+    var waitsForCard: Bool { [.issueCard, .checkOut, .readCard, .readLogLock].contains(self) }
 }
