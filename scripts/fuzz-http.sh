@@ -105,6 +105,7 @@ adapters:
     url: "http://127.0.0.1:$ozlocks_port"
     apiKey: "$simulator_key"
     timeout: 1s
+    encoderTimeout: 1s
     locks: [ { room: "101", series: WR }, { room: "102", series: H }, { room: "103", series: WR } ]
     encoders: [ "001" ]
     facade: { listen: "127.0.0.1:$facade_port", apiKeys: [ "$facade_key" ], timeout: 3s }

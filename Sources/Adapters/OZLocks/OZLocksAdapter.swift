@@ -134,23 +134,22 @@ public final class OZLocksAdapter: GatehouseAdapter {
         let lockFilters = rooms.isEmpty
             ? [topics.lockRequestFilter, topics.lockSetFilter]
             : rooms.flatMap { ["\(topics.lock($0).state)/request/+", topics.lock($0).set] }
-        // check-out first, with the encoder's budget (it may wait for a card); routes match in order.
-        let checkOutFilters = lockFilters.filter { $0.hasSuffix("/request/+") }.map { $0.dropLast().appending("check-out") }
-        for filter in checkOutFilters + lockFilters {
-            bridge.serve(
-                RequestRoute(
-                    filter, acceptsPlainText: filter.hasSuffix("/set"),
-                    timeout: filter.hasSuffix("/check-out") ? settings.encoderRequestTimeout : nil,
-                    serializationKey: { request in
-                        // A check-out of an offline lock uses an encoder: queue it with that encoder's work.
-                        struct EncoderField: Decodable { var encoder: String? }
-                        guard request.operation == "check-out" else { return nil }
-                        return (try? request.decode(EncoderField.self))?.encoder.map(Self.encoderKey)
-                    }
-                ) { [self] request in
-                    let room = request.topicLevel(Self.levels(topics.base) + 1) ?? ""
-                    return try await serveLock(request, room: room)
-                })
+        for filter in lockFilters {
+            var route = RequestRoute(
+                filter, acceptsPlainText: filter.hasSuffix("/set"),
+                serializationKey: { request in
+                    // A check-out of an offline lock uses an encoder: queue it with that encoder's work.
+                    struct EncoderField: Decodable { var encoder: String? }
+                    guard request.operation == "check-out" else { return nil }
+                    return (try? request.decode(EncoderField.self))?.encoder.map(Self.encoderKey)
+                }
+            ) { [self] request in
+                let room = request.topicLevel(Self.levels(topics.base) + 1) ?? ""
+                return try await serveLock(request, room: room)
+            }
+            // A check-out may wait for a card on an encoder: the encoder's budget.
+            route.operationTimeouts = ["check-out": settings.encoderRequestTimeout]
+            bridge.serve(route)
         }
     }
 

@@ -50,6 +50,10 @@ public struct RequestRoute: Sendable {
     public var acceptsPlainText: Bool
     /// Overrides the policy's handler timeout.
     public var timeout: Duration?
+    /// Overrides both for these operations (the last topic level), e.g. a lock's `check-out`
+    /// that may wait for a card. One route per filter: overlapping subscriptions would make
+    /// the broker deliver a request once per matching filter.
+    public var operationTimeouts: [String: Duration] = [:]
     /// Requests with the same key run one at a time, in arrival order (e.g. one per encoder).
     public var serializationKey: (@Sendable (RequestContext) -> String?)?
     /// How many requests may wait per key before new ones are refused with `busy`.

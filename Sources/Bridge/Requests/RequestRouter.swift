@@ -273,7 +273,7 @@ public final class RequestRouter: Sendable {
                 if let turn { serializer.release(turn) }
                 throw Self.expired(request.deadline)
             }
-            let timeout = route.timeout ?? policy.handlerTimeout
+            let timeout = route.operationTimeouts[request.operation] ?? route.timeout ?? policy.handlerTimeout
             request.answerBy = .now + timeout
             let handled = request
             let data = try await withDeadline(
