@@ -90,7 +90,7 @@ start_simulator vanke --app-id "$app_id" --app-secret "$app_secret" --parking-lo
 platform_port=$simulator_port
 
 # Short vendor and facade timeouts (their order is what check-config demands): a slow answer is then a
-# documented 400 within 3 s, and anything near FUZZ_HTTP_TIMEOUT is a real hang.
+# documented 400 within 4 s, and anything near FUZZ_HTTP_TIMEOUT is a real hang.
 cat >"$work/gatehouse.yml" <<EOF
 instance: fuzz
 site: { timeZone: UTC }
@@ -108,7 +108,7 @@ adapters:
     encoderTimeout: 1s
     locks: [ { room: "101", series: WR }, { room: "102", series: H }, { room: "103", series: WR } ]
     encoders: [ "001" ]
-    facade: { listen: "127.0.0.1:$facade_port", apiKeys: [ "$facade_key" ], timeout: 3s }
+    facade: { listen: "127.0.0.1:$facade_port", apiKeys: [ "$facade_key" ], timeout: 4s }
   vanke:
     enabled: true
     platformUrl: "http://127.0.0.1:$platform_port"
