@@ -143,7 +143,8 @@ struct ListenerLimitsTests {
             fresh.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
             let answer = try #require(RawHTTPAnswer(await fresh.readUntilClosed(timeout: .seconds(5)).data))
             #expect(answer.status == 200)
-            #expect(ContinuousClock.now - started < .seconds(1))
+            // The 1 s figure is make fuzz's (2,000 sockets, scripts/slowloris.sh); here a margin for a loaded machine.
+            #expect(ContinuousClock.now - started < .seconds(3))
             withExtendedLifetime(held) {}
         }
     }
