@@ -13,6 +13,7 @@ struct FIASCodePage: Sendable {
     init?(named name: String) {
         switch name.lowercased() {
         case "cp1251", "windows-1251", "win1251", "1251": high = Self.cp1251
+        case "cp866", "ibm866", "866", "dos-866": high = Self.cp866
         case "latin1", "iso-8859-1", "iso8859-1", "cp28591": high = (0x80...0xFF).map { Unicode.Scalar(UInt8($0)) }
         case "ascii", "us-ascii": high = Array(repeating: nil, count: 128)
         default: return nil
@@ -41,6 +42,18 @@ struct FIASCodePage: Sendable {
             else { scalars.append(high[Int(byte) - 0x80] ?? "\u{FFFD}") }
         }
         return String(scalars)
+    }
+
+    /// DOS code page 866, the letters only (what a PMS's names use): 0x80…0xAF А…п, 0xE0…0xEF р…я,
+    /// 0xF0 Ё, 0xF1 ё; the box-drawing and other symbols are left unmapped here.
+    private static let cp866: [Unicode.Scalar?] = (0x80...0xFF).map { byte -> Unicode.Scalar? in
+        switch byte {
+        case 0x80...0xAF: Unicode.Scalar(UInt32(0x0410 + byte - 0x80))
+        case 0xE0...0xEF: Unicode.Scalar(UInt32(0x0440 + byte - 0xE0))
+        case 0xF0: Unicode.Scalar(0x0401)
+        case 0xF1: Unicode.Scalar(0x0451)
+        default: nil
+        }
     }
 
     /// Windows-1251, 0x80…0xFF (0x98 is unassigned); 0xC0…0xFF are А…я in order.

@@ -41,6 +41,12 @@ extension PMSSimulator {
         let handled = state.withLock { state -> (PMSLink.Outcome, String?, any Channel, [(PMSWaiter, PMSWaiter.Result)])? in
             // A replaced connection's last words are not the current client's.
             guard let client = state.client, client.id == id else { return nil }
+            if !options.answersLA, record.type == "LA" {
+                // A PMS that never takes the link start: the lock side's LA goes unanswered.
+                state.log.append(PMSState.Entry(record: record, ignored: true))
+                state.notify(.received(record.text, ignored: true))
+                return nil
+            }
             let outcome = state.link.receive(record)
             state.log.append(PMSState.Entry(record: record, ignored: outcome.ignored))
             state.notify(.received(record.text, ignored: outcome.ignored))

@@ -1,8 +1,10 @@
 extension PMSSimulator {
     /// How the simulated PMS interface behaves.
     public struct Options: Sendable {
-        /// The single-byte code page of the text: `cp1251` (default), `latin1` or `ascii`.
+        /// The single-byte code page of the text: `cp1251` (default), `cp866`, `latin1` or `ascii`.
         public var codePage: String = "cp1251"
+        /// false: a PMS that never answers the lock side's link start with LA (the link never comes alive).
+        public var answersLA: Bool = true
         /// Send `LS|DA|TI|` right after accepting; false: wait for the lock side to start.
         public var speaksFirst: Bool = true
         /// A PMS that restarted unnoticed: the first LS received while alive is answered with LS

@@ -85,6 +85,7 @@ struct OZControlEndpoints {
             let code = (try? string(body, "code")) ?? "9"
             let message = (try? string(body, "message")) ?? "Внутренняя ошибка"
             behaviour = .error(code: code, message: message)
+        case "serverErrorWithoutCode": behaviour = .serverErrorWithoutCode
         case let mode:
             throw Refusal(status: .badRequest, message: "unknown mode \(mode)")
         }

@@ -64,6 +64,18 @@ public final class OZLocksSimulator: Sendable {
         }
     }
 
+    /// `b` for requests of one operation only (e.g. "IssueCard"), the next `times` of them or
+    /// (nil) until changed; other operations keep the general behaviour. `.normal` clears it.
+    public func setBehaviour(_ b: Behaviour, for operation: String, times: Int? = nil) {
+        state.withLock {
+            if b == .normal || times == 0 {
+                $0.operationBehaviours[operation] = nil
+            } else {
+                $0.operationBehaviours[operation] = (b, times)
+            }
+        }
+    }
+
     /// Answers with a comma after each object's last member, as the spec's examples are written.
     public func setTrailingCommas(_ on: Bool) { state.withLock { $0.trailingCommas = on } }
     /// Leaves these top-level members out of every successful answer (e.g. `Room`, `CheckOut` of

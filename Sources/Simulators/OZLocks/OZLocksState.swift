@@ -46,6 +46,8 @@ struct OZLocksState {
     /// IssueCard on an empty encoder waits this long for a card to be put on it (as the vendor's
     /// encoder prompts the clerk) before answering ECode 2; nil answers at once.
     var cardWait: Duration?
+    /// Behaviours for one operation ("IssueCard"), ahead of `behaviour`; nil count: until changed.
+    var operationBehaviours: [String: (behaviour: OZLocksSimulator.Behaviour, left: Int?)] = [:]
 
     init(rooms: [OZLocksSimulator.Room], encoders: [String], dates: OZDateFormat) {
         self.dates = dates

@@ -39,6 +39,8 @@ extension OZLocksSimulator {
         case badRequest
         /// HTTP 500 `{"ECode":code,"EMessage":message}` for every request.
         case error(code: String, message: String)
+        /// HTTP 500 with an HTML page and no ECode, as a failing web server or proxy sends.
+        case serverErrorWithoutCode
         /// Does the operation (cuts the card), then drops the connection without an answer, as a
         /// server that crashed or a proxy that timed out after the work was done.
         case doThenDrop

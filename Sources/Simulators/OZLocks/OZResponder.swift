@@ -23,6 +23,10 @@ struct OZResponder: HTTPResponder {
         let body = try await request.body.collect(upTo: 1 << 20)
         let behaviour = simulator.state.withLock { state in
             state.calls[operation.rawValue, default: 0] += 1
+            if let (own, left) = state.operationBehaviours[operation.rawValue] {
+                if let left { state.operationBehaviours[operation.rawValue] = left > 1 ? (own, left - 1) : nil }
+                return own
+            }
             let current = state.behaviour
             if let left = state.behaviourLeft {
                 state.behaviourLeft = left > 1 ? left - 1 : nil
@@ -35,6 +39,10 @@ struct OZResponder: HTTPResponder {
         case .slow(let delay): try await Task.sleep(for: delay)
         case .badRequest: return Self.text(.badRequest, "Сервер не доступен")
         case .error(let code, let message): return Self.json(.internalServerError, OZFault(code: code, message: message).json)
+        case .serverErrorWithoutCode:
+            return Response(
+                status: .internalServerError, headers: [.contentType: "text/html; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: "<html><body><h1>500 Internal Server Error</h1></body></html>")))
         }
         if operation == .issueCard, let wait = simulator.state.withLock({ $0.cardWait }) {
             await waitForCard(body: Data(body.readableBytesView), within: wait)

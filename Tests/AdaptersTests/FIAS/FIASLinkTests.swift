@@ -55,6 +55,43 @@ struct FIASLinkTests {
         await h.stop()
     }
 
+    @Test("a PMS that never answers LA: the link is given up after linkTimeout, reported with the reason, and started again")
+    func pmsNeverAnswersLA() async throws {
+        var options = PMSSimulator.Options()
+        options.answersLA = false
+        let pms = PMSSimulator(options: options)
+        let port = try await pms.start()
+        var settings = FIASSettings()
+        settings.port = port
+        settings.linkTimeout = .seconds(1)
+        settings.reconnectMinDelay = .milliseconds(100)
+        let config = RunningBridge.testConfig(port: TestBroker.shared.port)
+        let watcher = try await MessageCollector(port: TestBroker.shared.port, filters: ["\(config.mqtt.baseTopic)/bridge/adapters/fias"])
+        let running = try await RunningBridge(config: config, adapters: [FIASAdapter(settings: settings)])
+        try await until("the link given up for want of an LA") {
+            watcher.received(on: "\(config.mqtt.baseTopic)/bridge/adapters/fias").contains {
+                (try? JSONValue.parse($0.payload))?["detail"]?.stringValue?.contains("no LA from the PMS") == true
+            }
+        }
+        try await until("a second connection") { pms.connections >= 2 }
+        #expect(!pms.isAlive)
+        await watcher.stop()
+        await running.stop()
+        await pms.stop()
+    }
+
+    @Test("a PMS writing cp866: names arrive intact at the lock system with codePage cp866")
+    func cp866() async throws {
+        var options = PMSSimulator.Options()
+        options.codePage = "cp866"
+        let h = try await FIASHarness.start(pms: options, settings: { $0.codePage = FIASCodePage.named("cp866") ?? $0.codePage })
+        let answer = try await h.pms.request(
+            "KR|WS3|KC1|RN101|KTN|DT12:00|GA250904|GD250920|GNЁлкина Ольга|DA250904|TI210000|", timeout: .seconds(10))
+        #expect(answer["AS"] == "OK", "\(answer)")
+        #expect(h.locks.issuedCards.first?.guestName == "Ёлкина Ольга")
+        await h.stop()
+    }
+
     @Test("a dropped connection is re-established and the link started again")
     func reconnects() async throws {
         let h = try await FIASHarness.start()

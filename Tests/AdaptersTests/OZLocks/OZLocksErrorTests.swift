@@ -52,6 +52,28 @@ struct OZLocksErrorTests {
         await h.stop()
     }
 
+    @Test("a fault on one operation only: IssueCard refused with the vendor's code while ReadState answers")
+    func perOperationFault() async throws {
+        let h = try await OZLocksHarness.start()
+        h.simulator.setBehaviour(.error(code: "42", message: "Энкодер занят"), for: "IssueCard")
+        let issued = try await h.request(
+            h.topics.encoder("001").request("issue-card"),
+            #"{"room":"101","checkIn":"2025-09-04T15:21:00+03:00","checkOut":"2025-09-05T14:00:00+03:00","guestName":"X","newIssue":true,"workstation":"W"}"#)
+        #expect(issued.errorCode == "invalid-request" && issued["error"]?["vendor"]?["code"] == "42", "\(issued)")
+        #expect(try await h.request(h.topics.lock("101").request("read-state"), "{}")["status"] == "ok")
+        await h.stop()
+    }
+
+    @Test("a 500 without ECode (an HTML page) is the server failing: upstream-unavailable, not a data error")
+    func serverErrorWithoutCode() async throws {
+        let h = try await OZLocksHarness.start()
+        h.simulator.setBehaviour(.serverErrorWithoutCode, times: 1)
+        let answer = try await h.request(h.topics.lock("101").request("read-state"), "{}")
+        #expect(answer.errorCode == "upstream-unavailable", "\(answer)")
+        #expect(try await h.request(h.topics.lock("101").request("read-state"), "{}")["status"] == "ok")
+        await h.stop()
+    }
+
     @Test("a room the vendor does not know → room-not-found")
     func unknownRoomAtVendor() async throws {
         let h = try await OZLocksHarness.start()
