@@ -8,17 +8,20 @@ public enum AdapterCatalog {
     /// section is not read: its `${…}` variables and required keys stay silent, as
     /// docs/configuration.md promises (enable it to have it checked).
     public static func check(_ config: GatehouseConfig) {
+        // Read first in `knownAdapters`' order; FIAS's budget is checked against it.
+        var ozlocks: OZLocksSettings?
         for name in GatehouseConfig.knownAdapters where config.enabledAdapters.contains(name) {
             guard let section = config.adapterSection(name) else { continue }
             switch name {
             case "ozlocks":
                 let settings = OZLocksSettings(section: section)
+                ozlocks = settings
                 checkOrder(settings, section, handler: config.requests.handlerTimeout)
             case "fias":
                 let settings = FIASSettings(section: section)
                 checkOrder(settings, section, handler: config.requests.handlerTimeout)
                 checkEncoders(settings, section, config: config)
-                checkEncodingBudget(settings, section, config: config)
+                if let ozlocks { checkEncodingBudget(settings, section, encoderTimeout: ozlocks.encoderTimeout) }
             case "ofd": _ = OFDSettings(section: section)
             case "vanke":
                 let settings = VankeSettings(section: section)
@@ -67,9 +70,7 @@ public enum AdapterCatalog {
 
     /// A KR waits for a card to be cut: FIAS's answer budget must outlast the encoder's, or the PMS
     /// hears "outcome unknown" while the clerk is still putting the card on the encoder.
-    static func checkEncodingBudget(_ settings: FIASSettings, _ section: ConfigSection, config: GatehouseConfig) {
-        guard config.enabledAdapters.contains("ozlocks"), let ozlocks = config.adapterSection("ozlocks") else { return }
-        let encoderTimeout = ozlocks.duration("encoderTimeout", default: OZLocksSettings().encoderTimeout)
+    static func checkEncodingBudget(_ settings: FIASSettings, _ section: ConfigSection, encoderTimeout: Duration) {
         if settings.requestWait <= encoderTimeout + .seconds(2) {
             section.report(
                 "must be longer than adapters.ozlocks.encoderTimeout + 3.5 s (\(encoderTimeout + .milliseconds(3500))): a guest's card needs that long on the encoder",

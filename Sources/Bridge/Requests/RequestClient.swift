@@ -85,8 +85,10 @@ public final class RequestClient: Sendable {
         guard context.mqtt.isConnected else {
             throw GatehouseError(.upstreamUnavailable, "the broker is unavailable: the request on \(topic) was not sent")
         }
-        let transaction = Self.transaction(in: payload)
-        let payload = Self.expiring(payload, at: Date().addingTimeInterval(timeout.storeSeconds), in: context.timeZone)
+        // Parsed once: the transaction the reply must repeat, and the object `expiresAt` joins.
+        let object = RequestRouter.looksLikeJSONObject(payload) ? (try? JSONValue.parse(payload))?.objectValue : nil
+        let transaction = object?["transaction"]?.stringValue
+        let payload = Self.expiring(payload, object: object, at: Date().addingTimeInterval(timeout.storeSeconds), in: context.timeZone)
         let correlation = withUnsafeBytes(of: UUID().uuid) { Data($0) }
         let properties = MQTTProperties(
             responseTopic: replyTopic, correlationData: correlation,
@@ -140,15 +142,9 @@ public final class RequestClient: Sendable {
         if case .parked(let continuation, _) = slot { continuation.resume(throwing: error) }
     }
 
-    /// The request's `transaction`, which its reply must repeat.
-    static func transaction(in payload: Data) -> String? {
-        guard RequestRouter.looksLikeJSONObject(payload) else { return nil }
-        return (try? JSONValue.parse(payload))?["transaction"]?.stringValue
-    }
-
     /// The request object with `"expiresAt"` added, unless it has one (or is not an object).
-    static func expiring(_ payload: Data, at deadline: Date, in zone: TimeZone) -> Data {
-        guard var object = try? JSONValue.parse(payload).objectValue, object["expiresAt"] == nil else { return payload }
+    static func expiring(_ payload: Data, object parsed: [String: JSONValue]?, at deadline: Date, in zone: TimeZone) -> Data {
+        guard var object = parsed, object["expiresAt"] == nil else { return payload }
         // Whole seconds, rounded up: the server's budget is never cut short by the format.
         let rounded = Date(timeIntervalSince1970: deadline.timeIntervalSince1970.rounded(.up))
         object["expiresAt"] = .string(Timestamp.rfc3339(rounded, in: zone))
