@@ -28,7 +28,7 @@ public enum VankeConsole {
         deny <plate> [reason]          refuse receivePlateNumber for the plate (default 车辆未缴费)
         allow <plate> <n>              refuse the plate's next n pushes, then allow
         clear                          allow every plate again
-        fault none|slow <ms>|garbage|http <code>|respcode1 <text>|hang
+        fault none|slow <ms>|garbage|http <code>|respcode1 <text>|hang|drop
         down / up                      stop listening (connections refused) / listen again
         open-gate <deviceNo> <openMode 0-3> [plate]     receiveOpenGate (0 常开 1 恢复 2 正常 3 强制)
         show <deviceNo> <left|center|right>:<text>[|…]   receiveShowMsg
@@ -83,6 +83,7 @@ public enum VankeConsole {
         case ("none", 1): return .fault(.none)
         case ("garbage", 1): return .fault(.garbage)
         case ("hang", 1): return .fault(.hang)
+        case ("drop", 1): return .fault(.acceptThenDrop)
         case ("slow", 2):
             guard let ms = Int(arguments[1]), ms >= 0 else { break }
             return .fault(.slow(.milliseconds(ms)))
@@ -92,7 +93,7 @@ public enum VankeConsole {
         case ("respcode1", _) where !text.isEmpty: return .fault(.respCode1(text))
         default: break
         }
-        return .invalid("fault none|slow <ms>|garbage|http <100-599>|respcode1 <text>|hang")
+        return .invalid("fault none|slow <ms>|garbage|http <100-599>|respcode1 <text>|hang|drop")
     }
 
     private static func openGate(_ arguments: [String]) -> Command {

@@ -28,14 +28,32 @@ enum VankeHTTPClient {
 
             """.utf8)
         request += body
+        return try await exchange(request, host: host, port: port, timeout: timeout, naming: "\(baseURL)/\(endpoint)")
+    }
 
+    /// GET of a URL, as a browser opens a picture the supplier pushed (`Connection: close`).
+    static func get(_ address: String, timeout: Duration = .seconds(5)) async throws -> VankeSupplierAnswer {
+        guard let url = URLComponents(string: address), url.scheme?.lowercased() == "http",
+              let host = url.host, !host.isEmpty else {
+            throw Failure(description: "only http:// URLs can be opened here, got \(address)")
+        }
+        let port = url.port ?? 80
+        let target = (url.percentEncodedPath.isEmpty ? "/" : url.percentEncodedPath) + (url.percentEncodedQuery.map { "?\($0)" } ?? "")
+        let hostHeader = (host.contains(":") ? "[\(host)]" : host) + ":\(port)"
+        let request = Data("GET \(target) HTTP/1.1\r\nHost: \(hostHeader)\r\nAccept: image/jpeg\r\nConnection: close\r\n\r\n".utf8)
+        return try await exchange(request, host: host, port: port, timeout: timeout, naming: address)
+    }
+
+    /// Sends one request on a new connection and reads its answer, within `timeout` in all.
+    private static func exchange(_ request: Data, host: String, port: Int, timeout: Duration, naming: String) async throws
+        -> VankeSupplierAnswer {
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let promise = loop.makePromise(of: VankeSupplierAnswer.self)
         let limit = TimeAmount.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
             + timeout.components.attoseconds / 1_000_000_000)
         // Promise, handler and timer share one event loop; a second completion of the promise is a no-op.
         let timer = loop.scheduleTask(in: limit) {
-            promise.fail(Failure(description: "no answer from \(baseURL)/\(endpoint) within \(timeout)"))
+            promise.fail(Failure(description: "no answer from \(naming) within \(timeout)"))
         }
         defer { timer.cancel() }
         let bootstrap = ClientBootstrap(group: loop)

@@ -44,17 +44,28 @@ extension VankePlatformSimulator {
     /// Back to allowing every plate.
     public func clearRules() { state.withLock { $0.rules.removeAll() } }
 
-    /// The misbehaviour of all three pushes from now on; `.none` clears. Held (hang) requests are
-    /// released and answered as the new fault says.
-    public func setFault(_ fault: VankeFault) {
+    /// The misbehaviour of all three pushes (`endpoint` nil) or of one ("receiveAbnormal") from now
+    /// on, for every call or for the next `count` calls of that scope; an endpoint's own fault wins.
+    /// `.none` for all clears every fault. Held (hang) requests are released and answered as the
+    /// fault then in force says.
+    public func setFault(_ fault: VankeFault, on endpoint: String? = nil, count: Int? = nil) {
+        let scope = endpoint.flatMap(VankePushEndpoint.init(rawValue:))
+        precondition(endpoint == nil || scope != nil, "unknown push endpoint \(endpoint ?? "")")
         let held = state.withLock { state in
-            state.fault = fault
+            state.faults.set(fault, on: scope, count: count)
             return state.releaseHung()
         }
         held.forEach { $0.resume() }
     }
 
-    public var fault: VankeFault { state.withLock { $0.fault } }
+    /// The fault in force for all three pushes.
+    public var fault: VankeFault { state.withLock { $0.faults.common } }
+
+    /// Checks a strict platform makes beyond the spec's letter (see `VankeStrictness`).
+    public func setStrictness(_ strictness: VankeStrictness) { state.withLock { $0.strictness = strictness } }
+
+    /// Every image URL the platform opened, in order.
+    public var imageFetches: [VankeImageFetch] { state.withLock { $0.imageFetches } }
 
     /// A stream of every push as it is answered, accepted or rejected, from now on.
     public func events() -> AsyncStream<VankeEvent> {
@@ -74,12 +85,13 @@ extension VankePlatformSimulator {
         state.withLock { $0.pushes[endpoint] ?? [] }
     }
 
-    /// The fault in force once no hang holds the request; nil when the request is to be dropped
-    /// (the server stopped since `stops` was read, or the request was cancelled, while it was held).
-    func faultAfterHanging(stops: Int) async -> VankeFault? {
-        let current = state.withLock { $0.fault }
-        if current != .hang { return current }
+    /// The fault for this call once no hang holds it; nil when the request is to be dropped (the
+    /// server stopped since `stops` was read, or the request was cancelled, while it was held). A
+    /// hang holds the call until the next fault change or stop, then the fault then in force applies.
+    func fault(for endpoint: VankePushEndpoint, stops: Int) async -> VankeFault? {
         while true {
+            let (fault, generation) = state.withLock { ($0.faults.take(for: endpoint), $0.faults.generation) }
+            if fault != .hang { return fault }
             let id = state.withLock { state in
                 state.nextHungID += 1
                 return state.nextHungID
@@ -88,7 +100,7 @@ extension VankePlatformSimulator {
                 await withCheckedContinuation { (held: CheckedContinuation<Void, Never>) in
                     // Decided under the lock: a release either came before (seen here) or finds us listed.
                     let parked = state.withLock { state in
-                        guard state.fault == .hang, state.stops == stops, !Task.isCancelled else { return false }
+                        guard state.faults.generation == generation, state.stops == stops, !Task.isCancelled else { return false }
                         state.hung[id] = held
                         return true
                     }
@@ -97,9 +109,8 @@ extension VankePlatformSimulator {
             } onCancel: {
                 state.withLock { $0.hung.removeValue(forKey: id) }?.resume()
             }
-            let (fault, stopped) = state.withLock { ($0.fault, $0.stops != stops) }
+            let stopped = state.withLock { $0.stops != stops }
             if stopped || Task.isCancelled { return nil }
-            if fault != .hang { return fault }
         }
     }
 }

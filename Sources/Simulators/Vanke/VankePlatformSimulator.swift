@@ -20,9 +20,12 @@ import Synchronization
 // - The request time is not compared with the platform's clock: the spec names no window.
 // - Success is `{"respCode":"0"}`; a refused plate adds its respDesc. Rules decide
 //   receivePlateNumber by exact plate text; an empty plate is always allowed.
-// - Faults come after routing and call counting, before the checks, and apply to all three pushes.
-//   A push that passes the checks is recorded (with its answer) even under respCode1; garbage,
-//   httpStatus and hang answers record nothing.
+// - Faults come after routing and call counting, before the checks, and apply to all three pushes
+//   or to one endpoint, for every call or a number of calls. A push that passes the checks is
+//   recorded (with its answer) even under respCode1 and acceptThenDrop (processed, then the
+//   connection is dropped unanswered); garbage, httpStatus and hang answers record nothing.
+// - Strict checks beyond the spec's letter are off unless switched on (`VankeStrictness`): a
+//   non-empty image, an image URL that opens to a JPEG, a `time` close to the platform's clock.
 
 /// A simulation of the Vanke parking platform ("泊时易"): receives receivePlateNumber,
 /// receiveCrossGate and receiveAbnormal, and calls the supplier's interfaces. Tests steer it directly.

@@ -17,9 +17,9 @@ struct VankeResponder: HTTPResponder {
             state.calls[endpoint.rawValue, default: 0] += 1
             return state.stops
         }
-        guard let fault = await simulator.faultAfterHanging(stops: stops) else { return Response(status: .serviceUnavailable) }
+        guard let fault = await simulator.fault(for: endpoint, stops: stops) else { return Response(status: .serviceUnavailable) }
         switch fault {
-        case .none, .respCode1, .hang: break
+        case .none, .respCode1, .hang, .acceptThenDrop: break
         case .slow(let delay): try await Task.sleep(for: delay)
         case .garbage:
             // Cut off mid-object, under a JSON content type: a client must not read it as success.
@@ -34,7 +34,11 @@ struct VankeResponder: HTTPResponder {
         }
 
         let receivedAt = Date()
-        switch simulator.checks.check(endpoint, body: body, contentType: request.headers[.contentType]) {
+        var checked = simulator.checks.check(endpoint, body: body, contentType: request.headers[.contentType])
+        if case .success(let members) = checked, let problem = await simulator.strictProblem(endpoint, members) {
+            checked = .failure(VankeProblem(problem))
+        }
+        switch checked {
         case .failure(let problem):
             let refused = VankeRejectedPush(
                 endpoint: endpoint.rawValue, respDesc: problem.respDesc, body: String(decoding: body, as: UTF8.self))
@@ -60,8 +64,17 @@ struct VankeResponder: HTTPResponder {
                 state.notify(.accepted(push))
                 return refusal
             }
+            if fault == .acceptThenDrop { return Self.droppedConnection }
             return Self.answer(refusal: refusal)
         }
+    }
+
+    /// Processed, then the connection goes without an answer: the body writer fails, which makes
+    /// Hummingbird close the connection after the head (the client sees a cut-off answer).
+    static var droppedConnection: Response {
+        Response(status: .ok, headers: [.contentType: "application/json;charset=UTF-8"], body: ResponseBody { _ in
+            throw VankeDroppedConnection()
+        })
     }
 
     /// `{"respCode":"0"}`, or `{"respCode":"1","respDesc":…}`.
@@ -79,3 +92,6 @@ struct VankeResponder: HTTPResponder {
             body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }
+
+/// Thrown by the accept-then-drop answer's body to end the connection.
+struct VankeDroppedConnection: Error {}

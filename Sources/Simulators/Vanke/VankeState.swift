@@ -8,7 +8,11 @@ struct VankeState {
     /// Requests per endpoint name, whatever their outcome.
     var calls: [String: Int] = [:]
     var rules: [String: VankePlateRule] = [:]
-    var fault: VankeFault = .none
+    var faults = VankeFaultRules()
+    /// Strict checks a real platform may make (off: the spec's letter only).
+    var strictness = VankeStrictness()
+    /// Every image URL opened (`VankeStrictness.openImages`), in order.
+    var imageFetches: [VankeImageFetch] = []
     /// Requests held by the hang fault, released by setFault or stop.
     var hung: [Int: CheckedContinuation<Void, Never>] = [:]
     var nextHungID = 0
@@ -32,6 +36,7 @@ struct VankeState {
 
     /// Takes every held request off the list; the caller resumes them outside the lock.
     mutating func releaseHung() -> [CheckedContinuation<Void, Never>] {
+        faults.releaseHangs()
         defer { hung = [:] }
         return Array(hung.values)
     }

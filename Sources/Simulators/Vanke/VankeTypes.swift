@@ -46,7 +46,7 @@ public enum VankeEvent: Sendable, Equatable {
     case rejected(VankeRejectedPush)
 }
 
-/// A switchable misbehaviour of the platform, applied to all three push endpoints.
+/// A switchable misbehaviour of the platform, for all three push endpoints or one (`setFault`).
 public enum VankeFault: Sendable, Equatable {
     /// Answers normally.
     case none
@@ -58,6 +58,9 @@ public enum VankeFault: Sendable, Equatable {
     case httpStatus(Int)
     /// Every push is checked as usual, but a good one is answered respCode "1" with this text.
     case respCode1(String)
+    /// Checks and records the push as usual (the platform has processed it), then drops the
+    /// connection without an answer: what a supplier sees as a network error.
+    case acceptThenDrop
     /// Never answers; released (and then answered as the fault then in force says) by setFault or stop.
     case hang
 }
