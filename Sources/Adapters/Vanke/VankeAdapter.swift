@@ -104,10 +104,11 @@ public final class VankeAdapter: GatehouseAdapter {
         running.withLock { $0 = Running(tasks: tasks, pushing: pushing, serving: serving, server: server, pusher: pusher, intake: intake, client: client) }
     }
 
-    /// Pictures past `imageRetention`, failed recognition and crossing pushes past
-    /// `failedPushRetention`. Failed abnormal pushes stay: they are re-sent once the platform answers.
+    /// Pictures past `imageRetention` (but never before the failed records that point at them),
+    /// failed recognition and crossing pushes past `failedPushRetention`. Failed abnormal pushes
+    /// stay: they are re-sent once the platform answers.
     static func purge(_ store: Store, settings: VankeSettings, now: Date, logger: Logger) async {
-        let pictures = now.addingTimeInterval(-settings.imageRetention.timeInterval)
+        let pictures = now.addingTimeInterval(-max(settings.imageRetention, settings.failedPushRetention).timeInterval)
         do { try await store.images.purge(olderThan: pictures) } catch { logger.warning("image purge: \(error)") }
         let failed = now.addingTimeInterval(-settings.failedPushRetention.timeInterval)
         for stream in [VankeStreams.failedRecognitions, VankeStreams.failedCrossings] {

@@ -53,8 +53,11 @@ struct VankeIntake: Sendable {
                 throw GatehouseError.invalidRequest(field: "reliability", problem: "expected a percentage 0–100, got \(reliability)")
             }
             let at = try time(fields.recognizedAt, field: "recognizedAt")
-            let image = try fields.image.map { (id: UUID().uuidString.lowercased(), data: try decodePicture($0)) }
-            let url = fields.imageUrl ?? image.map { "\(imageBaseURL)/images/\($0.id).jpg" } ?? ""
+            let given = fields.imageUrl.flatMap { $0.isEmpty ? nil : $0 }
+            // No picture at all: a stored "no picture" JPEG, never `image: ""` (see VankeNoPicture).
+            var image: (id: String, data: Data)?
+            if given == nil { image = (UUID().uuidString.lowercased(), try fields.image.map(decodePicture) ?? VankeNoPicture.jpeg) }
+            let url = given ?? image.map { "\(imageBaseURL)/images/\($0.id).jpg" } ?? ""
             let job = VankePushJob(
                 kind: .recognition, deviceNo: gate, uuid: fields.uuid, plate: fields.plate,
                 color: (fields.color ?? .other).rawValue, at: clock.format(at), image: url, reliability: fields.reliability)

@@ -113,6 +113,7 @@ public struct VankeSettings: Sendable {
         deviceCheckInterval = section.duration("deviceCheckInterval", default: deviceCheckInterval)
         loopAlarmAfter = section.duration("loopAlarmAfter", default: loopAlarmAfter)
         imageBaseUrl = section.optionalString("imageBaseUrl")
+        checkImageBase(section)
         maxImageBytes = section.int("maxImageBytes", default: maxImageBytes, range: 1024...(64 << 20))
         imageRetention = section.duration("imageRetention", default: imageRetention)
         failedPushRetention = section.duration("failedPushRetention", default: failedPushRetention, range: .seconds(3600)...(.seconds(3650 * 86_400)))
@@ -124,6 +125,24 @@ public struct VankeSettings: Sendable {
             Device(
                 deviceNo: device.requiredString("deviceNo"), kind: device.enumValue("kind", default: .other),
                 lane: device.string("lane", default: ""))
+        }
+    }
+
+    /// The platform's staff open the pushed picture URLs in a browser ("在浏览器上直接查看"): a
+    /// loopback address (the default, the bridge's own listener) opens nothing there, unless the
+    /// platform runs on this host too (the demo, a simulator).
+    private func checkImageBase(_ section: ConfigSection) {
+        guard let platformHost = URL(string: platformUrl)?.host, !ConfigHostPort.isLoopback(platformHost) else { return }
+        guard let base = imageBaseUrl else {
+            section.report(
+                "unset: pictures are pushed as http://<http.listen>/images/…, which the platform cannot open from its side; set the address it reaches the bridge at",
+                key: "imageBaseUrl", severity: .warning)
+            return
+        }
+        if let host = URL(string: base)?.host, ConfigHostPort.isLoopback(host) {
+            section.report(
+                "\(base) is a loopback address: the platform's browsers cannot open the pictures; set the address it reaches the bridge at",
+                key: "imageBaseUrl", severity: .warning)
         }
     }
 

@@ -80,7 +80,8 @@ final class VankeSupplierServer: Sendable {
         }
     }
 
-    /// Signature first (so an unsigned caller learns nothing about lots), then freshness, then the lot.
+    /// Signature first (so an unsigned caller learns nothing about lots), then freshness, then the
+    /// lot, then the interface version.
     func authenticate(_ fields: VankeRequestFields) throws(VankeRefusal) {
         let token = try fields.string("token")
         let timeText = try fields.string("time")
@@ -98,6 +99,10 @@ final class VankeSupplierServer: Sendable {
         }
         guard lot == settings.parkingLotId else {
             throw VankeRefusal("field 'parkingLotId': unknown parking lot")
+        }
+        // 必填, "默认为 1.0": another version may mean other fields; one left out is taken as the default.
+        if let version = try fields.optionalString("version"), version != VankeWire.version {
+            throw VankeRefusal("field 'version': \"\(version)\" is not supported, expected \(VankeWire.version)")
         }
     }
 

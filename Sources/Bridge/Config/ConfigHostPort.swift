@@ -1,3 +1,5 @@
+import Foundation
+
 /// A listening or connecting address: `127.0.0.1:8080`, `localhost:8080`, `[::1]:8080`.
 public struct ConfigHostPort: Sendable, Hashable, CustomStringConvertible {
     /// Host name or address, without brackets.
@@ -38,5 +40,11 @@ public struct ConfigHostPort: Sendable, Hashable, CustomStringConvertible {
     /// `host:port`, bracketing IPv6 hosts.
     public var description: String {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+
+    /// A loopback host name or address (127.0.0.0/8, ::1, localhost): reachable from this machine only.
+    public static func isLoopback(_ host: String) -> Bool {
+        let name = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return ["::1", "localhost"].contains(name) || name.hasPrefix("127.")
     }
 }

@@ -14,9 +14,7 @@ public struct ListenerSettings: Sendable, Equatable {
     public init(listen: ConfigHostPort) { self.listen = listen }
 
     /// Bound beyond loopback: reachable from other machines.
-    public var isExposed: Bool {
-        !["127.0.0.1", "::1", "localhost"].contains(listen.host.lowercased()) && !listen.host.hasPrefix("127.")
-    }
+    public var isExposed: Bool { !ConfigHostPort.isLoopback(listen.host) }
 }
 
 /// What one listener accepts before it refuses: none of these may be unbounded, or 2,000 idle

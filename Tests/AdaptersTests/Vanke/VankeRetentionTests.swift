@@ -23,7 +23,7 @@ struct VankeRetentionTests {
         try await fail(VankeStreams.failedCrossings, daysAgo: 45)
         try await fail(VankeStreams.abnormal, daysAgo: 45)
         try await store.pool.write { db in
-            try store.images.put(id: "old", contentType: "image/jpeg", data: Data([1]), now: now.addingTimeInterval(-8 * 86_400), in: db)
+            try store.images.put(id: "old", contentType: "image/jpeg", data: Data([1]), now: now.addingTimeInterval(-31 * 86_400), in: db)
             try store.images.put(id: "new", contentType: "image/jpeg", data: Data([2]), now: now.addingTimeInterval(-86_400), in: db)
         }
 

@@ -8,7 +8,7 @@ import Topics
 
 @Suite("Vanke supplier endpoints, called by the platform simulator")
 struct VankeSupplierTests {
-    @Test("the signature: wrong or missing token, a time outside the window, another lot — refused, nothing done")
+    @Test("the signature: wrong or missing token, a time outside the window, another lot, another version — refused, nothing done")
     func signature() async throws {
         let h = try await VankeHarness.start()
         let gate = ["deviceNo": VankeValue.string("CAM-01"), "openMode": "3"]
@@ -24,6 +24,11 @@ struct VankeSupplierTests {
         #expect(early["respCode"] == "0", "inside the window")
         let lot = try await h.call("receiveOpenGate", gate, credentials: .parkingLotId("lot-2"))
         #expect(lot == ["respCode": "1", "respDesc": "field 'parkingLotId': unknown parking lot"])
+        // version is checked too (必填, 1.0): another interface version may mean other fields.
+        var otherVersion = gate
+        otherVersion["version"] = "2.0"
+        let version = try await h.call("receiveOpenGate", otherVersion)
+        #expect(version == ["respCode": "1", "respDesc": "field 'version': \"2.0\" is not supported, expected 1.0"])
         // Only the one accepted call opened the gate.
         try await Task.sleep(for: .milliseconds(200))  // let any wrongly sent command arrive (absence)
         #expect(h.client.received(on: h.parking.gate("CAM-01").command).count == 1)
