@@ -76,6 +76,9 @@ actor VankeGates {
         return latest
     }
 
+    /// Whether the gate's loop has reported at all (a gate may have none).
+    func loopReported(_ gate: String) -> Bool { gates[gate]?.loopOccupied != nil }
+
     /// True only when the loop said it is empty.
     func loopEmpty(_ gate: String) -> Bool { gates[gate]?.loopOccupied == false }
 

@@ -37,6 +37,9 @@ final class VankePusher: Sendable {
         /// The platform answered respCode 1: recorded as refused, never retried (the spec retries
         /// only network errors and timeouts).
         case refused(OutboxEntry, VankePushJob, reason: String)
+        /// A recognition whose attempt failed after a newer one (or a crossing) came for its gate:
+        /// a failed record at once, so the next car does not wait behind its retries.
+        case superseded(OutboxEntry, VankePushJob, error: String)
         case drop(Int64)
     }
 
@@ -178,6 +181,8 @@ final class VankePusher: Sendable {
                     case .refused(let entry, let job, let reason):
                         try outbox.deadLetter(
                             id: entry.id, error: "refused by the platform: \(reason)", stream: VankeStreams.refused(job.kind), in: db)
+                    case .superseded(let entry, _, let error):
+                        try outbox.deadLetter(id: entry.id, error: error, stream: VankeStreams.failedRecognitions, in: db)
                     }
                 }
                 func forget(upTo position: Int) throws {
@@ -195,6 +200,7 @@ final class VankePusher: Sendable {
                         }
                     }
                     if let drop = arrival.drop { try outbox.ack(id: drop, in: db) }
+                    if arrival.job.kind == .recognition { try Self.fileSuperseded(by: arrival, outbox: outbox, in: db) }
                     if let image = arrival.image {
                         try store.images.put(id: image.id, contentType: "image/jpeg", data: image.data, in: db)
                     }
@@ -233,6 +239,18 @@ final class VankePusher: Sendable {
             try? await Task.sleep(for: .milliseconds(200))
             wakeup.yield()
             return []
+        }
+    }
+
+    /// A newer recognition ends the older ones still waiting at its gate (a back-off after a
+    /// failed attempt, or queued behind a crossing): each becomes a failed record (queryUnPush*
+    /// offers it) instead of holding the gate, and is never released. Crossings keep their place.
+    private static func fileSuperseded(by arrival: Arrival, outbox: Outbox, in db: Database) throws {
+        for earlier in try outbox.waiting(stream: arrival.stream, key: arrival.key, in: db)
+        where VankePushJob(stored: earlier.payload)?.kind == .recognition {
+            try outbox.deadLetter(
+                id: earlier.id, error: "superseded by recognition \(arrival.job.uuid ?? "?") before it could be pushed",
+                stream: VankeStreams.failedRecognitions, in: db)
         }
     }
 
@@ -277,15 +295,23 @@ final class VankePusher: Sendable {
             try? await context.store.outbox.deadLetter(id: entry.id, error: "unreadable outbox entry")
             return
         }
+        // The re-poll interval runs from this send (spec: 间距时间 2 秒), not from the answer.
+        let sent = Date()
         switch await client.push(job) {
         case .failed(let error):
             await context.setAdapterState("vanke", .disconnected, detail: error)
-            record(.failed(entry, job, error: error))
+            if job.kind == .recognition, await !gates.isCurrent(job.deviceNo ?? "", uuid: job.uuid ?? "") {
+                logger.warning(
+                    "recognition \(job.uuid ?? "?") could not be pushed (\(error)) and is no longer the vehicle at its gate: recorded, not retried")
+                record(.superseded(entry, job, error: "\(error); then superseded (a newer recognition or a crossing)"))
+            } else {
+                record(.failed(entry, job, error: error))
+            }
         case .answered(let code, let description):
             await context.setAdapterState("vanke", .connected)
             if code == "0" { await platformAnswered() }
             if job.kind == .recognition {
-                record(await answered(entry, job, allowed: code == "0", reason: description))
+                record(await answered(entry, job, allowed: code == "0", reason: description, sent: sent))
             } else if code == "0" {
                 record(.ack(entry.id))
             } else {
@@ -298,7 +324,7 @@ final class VankePusher: Sendable {
 
     /// What a platform answer to a recognition means; the decision is published at once (a
     /// crash before the outcome is stored only sends the recognition again).
-    private func answered(_ entry: OutboxEntry, _ job: VankePushJob, allowed: Bool, reason: String?) async -> Outcome {
+    private func answered(_ entry: OutboxEntry, _ job: VankePushJob, allowed: Bool, reason: String?, sent: Date) async -> Outcome {
         let gate = job.deviceNo ?? ""
         let uuid = job.uuid ?? ""
         // Mode 0 (常开): keep pushing, ignore the answers; the decision went out on receipt.
@@ -318,15 +344,35 @@ final class VankePusher: Sendable {
             return .ack(entry.id)
         }
         let text = reason ?? "refused"
-        let expired = Date().timeIntervalSince(entry.enqueuedAt) >= settings.repollFor.timeInterval
-        guard !expired, let show = await gates.refused(gate, entry: entry.id, uuid: uuid, reason: text) else {
-            // Superseded, the vehicle left, or asked long enough: stop asking.
-            if expired { logger.warning("recognition \(uuid) at gate \(gate) still refused after \(settings.repollFor): no more re-sends") }
+        // 直至同意放行: re-sent until allowed while the vehicle waits. A loop says when it left; at a
+        // gate whose loop never reported, `repollFor` stands in for that, and ends with a decision.
+        let asked = Date().timeIntervalSince(entry.enqueuedAt)
+        if await !gates.loopReported(gate), asked >= settings.repollFor.timeInterval, await gates.isCurrent(gate, uuid: uuid) {
+            let limit = "\(Int(settings.repollFor.timeInterval)) s"
+            logger.warning(
+                "recognition \(uuid) at gate \(gate) still refused after \(limit) (\(text)) and no loop reports the gate: re-sending stopped")
+            publishDecision(
+                gate, GateDecision(uuid: uuid, open: false, by: .platform, reason: "\(text); still refused after \(limit), re-sending stopped"))
+            await gates.finished(gate, entry: entry.id)
+            return .ack(entry.id)
+        }
+        guard let show = await gates.refused(gate, entry: entry.id, uuid: uuid, reason: text) else {
+            // Superseded, or the vehicle left: stop asking.
             await gates.finished(gate, entry: entry.id)
             return .ack(entry.id)
         }
         if show { publishDecision(gate, GateDecision(uuid: uuid, open: false, by: .platform, reason: text)) }
-        return .resend(entry.id, at: Date().addingTimeInterval(settings.repollInterval.timeInterval))
+        let due = sent.addingTimeInterval(settings.repollInterval.timeInterval)
+        wake(at: due)
+        return .resend(entry.id, at: due)
+    }
+
+    /// Looks again when a re-send is due, not on the next tick after it.
+    private func wake(at due: Date) {
+        Task { [wakeup] in
+            try? await Task.sleep(for: .seconds(max(0, due.timeIntervalSinceNow)))
+            wakeup.yield()
+        }
     }
 
     /// A push ran out of attempts and is now a failed record.

@@ -60,7 +60,8 @@ public struct VankeSettings: Sendable {
     public var retryDelayMax: Duration = .seconds(10)
     /// How often a refused recognition is sent again while the vehicle waits.
     public var repollInterval: Duration = .seconds(2)
-    /// How long a refused recognition is sent again at most.
+    /// How long a refused recognition is sent again at a gate whose loop never reported; with a
+    /// loop it is sent until allowed or the vehicle leaves (spec: 直至同意放行).
     public var repollFor: Duration = .seconds(600)
     /// Incoming requests whose `time` is further from our clock are refused. The token signs only
     /// `time`, so a captured call can be replayed within this window: 60 s allows the drift of

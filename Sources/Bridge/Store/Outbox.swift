@@ -61,6 +61,15 @@ public struct Outbox: Sendable {
         ORDER BY id LIMIT ?3
         """
 
+    /// The entries of a key that are not being delivered now (no lease), oldest first: the ones a
+    /// newer event may make pointless.
+    public func waiting(stream: String, key: String, in db: Database) throws -> [OutboxEntry] {
+        try db.rows(
+            sql: "SELECT id, stream, key, payload, attempts, enqueuedAt FROM outbox WHERE stream = ? AND key = ? AND leasedUntil IS NULL ORDER BY id",
+            arguments: [stream, key]
+        ).map(OutboxEntry.init(row:))
+    }
+
     /// Removes an entry inside the caller's write transaction; returns false if it was already gone.
     @discardableResult
     public func ack(id: Int64, in db: Database) throws -> Bool {
