@@ -84,6 +84,12 @@ actor VankeGates {
 
     func isCurrent(_ gate: String, uuid: String) -> Bool { gates[gate]?.latest?.uuid == uuid }
 
+    /// A newer recognition came for the gate (not: the vehicle crossed, which leaves none).
+    func isSuperseded(_ gate: String, uuid: String) -> Bool {
+        guard let latest = gates[gate]?.latest else { return false }
+        return latest.uuid != uuid
+    }
+
     /// The platform refused `uuid`: it will be sent again, unless it is no longer current.
     /// Returns nil when it must not be re-sent, else whether this refusal still has to be published.
     func refused(_ gate: String, entry: Int64, uuid: String, reason: String) -> Bool? {

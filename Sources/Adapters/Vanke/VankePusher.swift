@@ -37,8 +37,8 @@ final class VankePusher: Sendable {
         /// The platform answered respCode 1: recorded as refused, never retried (the spec retries
         /// only network errors and timeouts).
         case refused(OutboxEntry, VankePushJob, reason: String)
-        /// A recognition whose attempt failed after a newer one (or a crossing) came for its gate:
-        /// a failed record at once, so the next car does not wait behind its retries.
+        /// A recognition whose attempt failed after a newer one came for its gate: a failed
+        /// record at once, so the next car does not wait behind its retries.
         case superseded(OutboxEntry, VankePushJob, error: String)
         case drop(Int64)
     }
@@ -243,13 +243,21 @@ final class VankePusher: Sendable {
     }
 
     /// A newer recognition ends the older ones still waiting at its gate (a back-off after a
-    /// failed attempt, or queued behind a crossing): each becomes a failed record (queryUnPush*
-    /// offers it) instead of holding the gate, and is never released. Crossings keep their place.
+    /// failed attempt, or queued behind a crossing) when no crossing came after them: each becomes
+    /// a failed record (queryUnPush* offers it) instead of holding the gate, and is never
+    /// released. A recognition with its crossing behind it is a passage on record, and keeps its place.
     private static func fileSuperseded(by arrival: Arrival, outbox: Outbox, in db: Database) throws {
-        for earlier in try outbox.waiting(stream: arrival.stream, key: arrival.key, in: db)
-        where VankePushJob(stored: earlier.payload)?.kind == .recognition {
+        var superseded: [Int64] = []
+        for earlier in try outbox.waiting(stream: arrival.stream, key: arrival.key, in: db) {
+            switch VankePushJob(stored: earlier.payload)?.kind {
+            case .recognition?: superseded.append(earlier.id)
+            case .crossing?: superseded.removeAll()
+            default: continue
+            }
+        }
+        for id in superseded {
             try outbox.deadLetter(
-                id: earlier.id, error: "superseded by recognition \(arrival.job.uuid ?? "?") before it could be pushed",
+                id: id, error: "superseded by recognition \(arrival.job.uuid ?? "?") before it could be pushed",
                 stream: VankeStreams.failedRecognitions, in: db)
         }
     }
@@ -300,10 +308,10 @@ final class VankePusher: Sendable {
         switch await client.push(job) {
         case .failed(let error):
             await context.setAdapterState("vanke", .disconnected, detail: error)
-            if job.kind == .recognition, await !gates.isCurrent(job.deviceNo ?? "", uuid: job.uuid ?? "") {
+            if job.kind == .recognition, await gates.isSuperseded(job.deviceNo ?? "", uuid: job.uuid ?? "") {
                 logger.warning(
-                    "recognition \(job.uuid ?? "?") could not be pushed (\(error)) and is no longer the vehicle at its gate: recorded, not retried")
-                record(.superseded(entry, job, error: "\(error); then superseded (a newer recognition or a crossing)"))
+                    "recognition \(job.uuid ?? "?") could not be pushed (\(error)) and a newer one came for its gate: recorded, not retried")
+                record(.superseded(entry, job, error: "\(error); then superseded by a newer recognition"))
             } else {
                 record(.failed(entry, job, error: error))
             }

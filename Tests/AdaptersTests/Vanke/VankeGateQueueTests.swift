@@ -47,7 +47,7 @@ struct VankeGateQueueTests {
         let decision = try await h.decision("CAM-01", after: mark)
         #expect(decision == ["uuid": "car-b", "open": true, "by": "platform"], "\(decision)")
         #expect(h.platform.plateNumbers.map(\.uuid) == ["car-b"])
-        #expect(h.log.text.contains("no longer the vehicle at its gate"))
+        #expect(h.log.text.contains("a newer one came for its gate"))
         await h.stop()
     }
 
