@@ -53,12 +53,9 @@ public final class VankeAdapter: GatehouseAdapter {
         let client = VankePlatformClient(settings: settings, http: http, timeZone: bridge.timeZone)
         let gates = VankeGates()
         try await restore(gates, bridge)
-        let marks = try await bridge.store.cursors.values(adapter: name, prefix: "device.").reduce(into: [String: VankeDeviceWatch.Mark]()) {
-            if let mark = try? JSONDecoder().decode(VankeDeviceWatch.Mark.self, from: $1.value) {
-                $0[String($1.key.dropFirst("device.".count))] = mark
-            }
-        }
-        let watch = VankeDeviceWatch(settings: settings, marks: marks)
+        let watch = VankeDeviceWatch(
+            settings: settings, marks: try await stored(VankeDeviceWatch.Mark.self, prefix: "device.", bridge),
+            loops: try await stored(VankeDeviceWatch.LoopMark.self, prefix: "loop.", bridge))
         let pusher = VankePusher(context: bridge, settings: settings, client: client, gates: gates, logger: logger)
         let listen = bridge.config.http.listen
         let imageBase = (settings.imageBaseUrl ?? "http://\(listen)").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
@@ -92,6 +89,14 @@ public final class VankeAdapter: GatehouseAdapter {
                 while !Task.isCancelled {
                     do { try await Task.sleep(for: watchPeriod) } catch { return }
                     await intake.raiseDue()
+                }
+            },
+            Task { [settings] in
+                let probe = VankeDeviceProbe(settings: settings)
+                guard !probe.devices.isEmpty else { return }
+                while !Task.isCancelled {
+                    await intake.probeDevices(probe)
+                    do { try await Task.sleep(for: settings.deviceCheckInterval) } catch { return }
                 }
             },
             Task { [settings, logger] in
@@ -153,6 +158,15 @@ public final class VankeAdapter: GatehouseAdapter {
     }
 
     /// Gate modes and latest recognitions from the store.
+    /// The watch's marks kept in the store under `prefix` + device number.
+    private func stored<Mark: Decodable>(_ type: Mark.Type, prefix: String, _ bridge: BridgeContext) async throws -> [String: Mark] {
+        try await bridge.store.cursors.values(adapter: name, prefix: prefix).reduce(into: [String: Mark]()) {
+            if let mark = try? JSONDecoder().decode(Mark.self, from: $1.value) {
+                $0[String($1.key.dropFirst(prefix.count))] = mark
+            }
+        }
+    }
+
     private func restore(_ gates: VankeGates, _ bridge: BridgeContext) async throws {
         let lot = bridge.topics.parking(settings.parkingLotId)
         for (topic, payload) in try await bridge.store.retained.all(matching: lot.gatesPrefix) {

@@ -2,21 +2,28 @@ import Foundation
 
 /// Device health as the standard asks (接收异常信息: check every device's connection, 5 minutes
 /// by default): a device offline for longer than the interval raises its abnormal code once;
-/// a loop occupied for too long raises 1401 once per occupation. The offline marks are kept in
-/// the store, so a restart neither forgets an outage nor raises it twice.
+/// a loop occupied for too long raises 1401 once per occupation. Both marks are kept in the
+/// store, so a restart neither forgets an outage or an occupation nor raises either twice.
 actor VankeDeviceWatch {
     struct Mark: Codable, Equatable {
         var offlineSince: Date
         var raised: Bool
     }
 
+    /// A loop's occupation: since when, and whether 1401 went out for it.
+    struct LoopMark: Codable, Equatable {
+        var since: Date
+        var raised: Bool
+    }
+
     private let settings: VankeSettings
     private var offline: [String: Mark] = [:]
-    private var loops: [String: (since: Date, raised: Bool)] = [:]
+    private var loops: [String: LoopMark] = [:]
 
-    init(settings: VankeSettings, marks: [String: Mark]) {
+    init(settings: VankeSettings, marks: [String: Mark], loops: [String: LoopMark] = [:]) {
         self.settings = settings
         offline = marks
+        self.loops = loops
     }
 
     /// Returns the mark to store, or nil to forget the device's mark.
@@ -30,25 +37,32 @@ actor VankeDeviceWatch {
         return mark
     }
 
-    func loop(_ gate: String, occupied: Bool, since: Date) {
-        if occupied {
-            if loops[gate] == nil { loops[gate] = (since, false) }
-        } else {
+    /// Returns the occupation to store, or nil to forget the gate's: the loop emptied. The retained
+    /// state heard again after a restart continues the stored occupation, unless its `since` says
+    /// the loop was occupied anew meanwhile.
+    func loop(_ gate: String, occupied: Bool, since: Date?, now: Date) -> LoopMark? {
+        guard occupied else {
             loops[gate] = nil
+            return nil
         }
+        if let known = loops[gate], let since, abs(known.since.timeIntervalSince(since)) > 1 { loops[gate] = nil }
+        let mark = loops[gate] ?? LoopMark(since: since ?? now, raised: false)
+        loops[gate] = mark
+        return mark
     }
 
-    /// The alarms due now, each raised once; `marks` are the offline marks to store.
-    func due(now: Date) -> (jobs: [VankePushJob], marks: [String: Mark]) {
+    /// The alarms due now, each raised once; `marks` and `loopMarks` are the marks to store.
+    func due(now: Date) -> (jobs: [VankePushJob], marks: [String: Mark], loopMarks: [String: LoopMark]) {
         var jobs: [VankePushJob] = []
         var marks: [String: Mark] = [:]
+        var loopMarks: [String: LoopMark] = [:]
         for (deviceNo, mark) in offline.sorted(by: { $0.key < $1.key })
         where !mark.raised && now.timeIntervalSince(mark.offlineSince) > settings.deviceCheckInterval.timeInterval {
             let device = settings.device(deviceNo)
             jobs.append(
                 VankePushJob(
-                    kind: .abnormal, deviceNo: deviceNo, abnormalCode: device.kind.abnormalCode,
-                    message: "\(Self.lane(device))的\(device.kind.chineseName)【\(deviceNo)】连接异常！"))
+                    kind: .abnormal, deviceNo: deviceNo, abnormalCode: VankeAlarmText.offlineCode(device),
+                    message: VankeAlarmText.offline(deviceNo, device)))
             offline[deviceNo]?.raised = true
             marks[deviceNo] = offline[deviceNo]
         }
@@ -56,15 +70,11 @@ actor VankeDeviceWatch {
         where !loop.raised && now.timeIntervalSince(loop.since) > settings.loopAlarmAfter.timeInterval {
             jobs.append(
                 VankePushJob(
-                    kind: .abnormal, deviceNo: gate, abnormalCode: "1401",
-                    message: "\(Self.lane(settings.device(gate)))车辆压线圈过长！"))
+                    kind: .abnormal, deviceNo: gate, abnormalCode: VankeAlarmText.loopTooLong,
+                    message: VankeAlarmText.loop(gate, settings.device(gate))))
             loops[gate]?.raised = true
+            loopMarks[gate] = loops[gate]
         }
-        return (jobs, marks)
-    }
-
-    /// The template's "**门**道", e.g. 东二门01道; the device number when no lane is configured.
-    static func lane(_ device: VankeSettings.Device) -> String {
-        device.lane.isEmpty ? device.deviceNo : device.lane
+        return (jobs, marks, loopMarks)
     }
 }

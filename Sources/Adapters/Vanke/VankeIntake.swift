@@ -108,8 +108,9 @@ struct VankeIntake: Sendable {
         guard let gate = level(message, fromEnd: 1), !message.payload.isEmpty else { return }
         do {
             let fields = try RequestDecoder.decode(GateLoop.self, from: message.payload)
-            let since = try time(fields.since, field: "since")
-            await watch.loop(gate, occupied: fields.occupied, since: since)
+            let since = try fields.since.map { try time($0, field: "since") }
+            let occupation = await watch.loop(gate, occupied: fields.occupied, since: since, now: Date())
+            try await storeMark(occupation, key: "loop.\(gate)")
             if let superseded = await gates.loop(gate, occupied: fields.occupied) { pusher.drop(superseded) }
             // The stored plate goes with the vehicle, or a restart would bring it back; in the
             // pusher's writer, so it follows the recognition's own transaction.
@@ -141,14 +142,37 @@ struct VankeIntake: Sendable {
         guard let device = level(message, fromEnd: 1), !message.payload.isEmpty else { return }
         do {
             let fields = try RequestDecoder.decode(BridgeState.self, from: message.payload)
-            let key = "device.\(device)"
-            if let mark = await watch.availability(device, online: fields.state == .online, now: Date()) {
-                try await context.store.cursors.set(adapter: "vanke", key: key, value: JSONEncoder().encode(mark))
-            } else {
-                try await context.store.cursors.remove(adapter: "vanke", key: key)
-            }
+            try await deviceState(device, online: fields.state == .online)
         } catch {
             refuse(message, error)
+        }
+    }
+
+    /// A device's connection as its availability (Last Will) or an active check says.
+    func deviceState(_ device: String, online: Bool) async throws {
+        if settings.device(device) == nil {
+            logger.warning("device \(device) is not in adapters.vanke.devices: its alarms name it as unregistered (1402)")
+        }
+        try await storeMark(await watch.availability(device, online: online, now: Date()), key: "device.\(device)")
+    }
+
+    /// One round of active checks; an unreachable device is marked offline like a Last Will.
+    func probeDevices(_ probe: VankeDeviceProbe) async {
+        for (device, reachable) in await probe.check() {
+            do {
+                try await deviceState(device, online: reachable)
+            } catch {
+                logger.error("cannot store the connection state of device \(device): \(error)")
+            }
+        }
+    }
+
+    /// Keeps a watch mark in the store, or forgets it (nil).
+    private func storeMark<Mark: Encodable>(_ mark: Mark?, key: String) async throws {
+        if let mark {
+            try await context.store.cursors.set(adapter: "vanke", key: key, value: JSONEncoder().encode(mark))
+        } else {
+            try await context.store.cursors.remove(adapter: "vanke", key: key)
         }
     }
 
@@ -160,8 +184,9 @@ struct VankeIntake: Sendable {
             guard fields.code.count == 4, fields.code.allSatisfy(\.isASCII), Int(fields.code) != nil else {
                 throw GatehouseError.invalidRequest(field: "code", problem: "expected a 4-digit abnormal code such as 1401")
             }
-            let template = "\(VankeDeviceWatch.lane(settings.device(device)))的\(settings.device(device).kind.chineseName)【\(device)】报警"
-            let job = VankePushJob(kind: .abnormal, deviceNo: device, abnormalCode: fields.code, message: fields.message ?? template)
+            let text = fields.message.flatMap { $0.isEmpty ? nil : $0 }
+                ?? VankeAlarmText.field(code: fields.code, device, settings.device(device))
+            let job = VankePushJob(kind: .abnormal, deviceNo: device, abnormalCode: fields.code, message: text)
             var arrival = VankePusher.Arrival(stream: VankeStreams.abnormal, key: device, job: job)
             arrival.intake = (stored.id, claim: nil)
             pusher.store(arrival)
@@ -174,11 +199,10 @@ struct VankeIntake: Sendable {
 
     /// The watch's periodic alarms (device offline too long, loop occupied too long).
     func raiseDue() async {
-        let (jobs, marks) = await watch.due(now: Date())
+        let (jobs, marks, loopMarks) = await watch.due(now: Date())
         do {
-            for (device, mark) in marks {
-                try await context.store.cursors.set(adapter: "vanke", key: "device.\(device)", value: JSONEncoder().encode(mark))
-            }
+            for (device, mark) in marks { try await storeMark(mark, key: "device.\(device)") }
+            for (gate, mark) in loopMarks { try await storeMark(mark, key: "loop.\(gate)") }
             for job in jobs {
                 logger.warning("abnormal \(job.abnormalCode ?? "?"): \(job.message ?? "")")
                 enqueueAbnormal(job)

@@ -7,13 +7,14 @@ public struct VankeSettings: Sendable {
     public enum DeviceKind: String, Sendable, CaseIterable, Codable {
         case display, recognizer, barrier, other
 
-        /// 1101 viewer, 1201 sense, 1301 barrier, 1401 other.
+        /// Its code when it loses its connection: 1101 viewer, 1201 sense, 1301 barrier; 1402 for
+        /// any other kind (1401, the spec's "other", is a vehicle on the loop too long).
         var abnormalCode: String {
             switch self {
             case .display: "1101"
             case .recognizer: "1201"
             case .barrier: "1301"
-            case .other: "1401"
+            case .other: VankeAlarmText.otherDeviceOffline
             }
         }
 
@@ -33,10 +34,14 @@ public struct VankeSettings: Sendable {
         public var kind: DeviceKind
         /// The lane as the templates name it, e.g. `东二门01道`.
         public var lane: String
-        public init(deviceNo: String, kind: DeviceKind, lane: String) {
+        /// Where to check the device's connection (TCP connect every `deviceCheckInterval`), for a
+        /// device that publishes no availability with a Last Will.
+        public var address: ConfigHostPort?
+        public init(deviceNo: String, kind: DeviceKind, lane: String, address: ConfigHostPort? = nil) {
             self.deviceNo = deviceNo
             self.kind = kind
             self.lane = lane
+            self.address = address
         }
     }
 
@@ -67,7 +72,8 @@ public struct VankeSettings: Sendable {
     /// `time`, so a captured call can be replayed within this window: 60 s allows the drift of
     /// NTP-synchronised clocks with a wide margin and is a fifth of the 5 minutes it used to be.
     public var timeWindow: Duration = .seconds(60)
-    /// A device offline for longer than this raises its abnormal code.
+    /// A device offline for longer than this raises its abnormal code; devices with an `address`
+    /// are checked this often (spec: 定时（暂定 5 分钟）检测各个硬件设备的连接情况).
     public var deviceCheckInterval: Duration = .seconds(300)
     /// A loop occupied for longer than this raises 1401.
     public var loopAlarmAfter: Duration = .seconds(30)
@@ -125,7 +131,7 @@ public struct VankeSettings: Sendable {
         devices = section.sectionList("devices").map { device in
             Device(
                 deviceNo: device.requiredString("deviceNo"), kind: device.enumValue("kind", default: .other),
-                lane: device.string("lane", default: ""))
+                lane: device.string("lane", default: ""), address: device.optionalHostPort("address"))
         }
     }
 
@@ -147,8 +153,9 @@ public struct VankeSettings: Sendable {
         }
     }
 
-    func device(_ deviceNo: String) -> Device {
-        devices.first { $0.deviceNo == deviceNo } ?? Device(deviceNo: deviceNo, kind: .other, lane: "")
+    /// The configured device; nil for one not in `devices`.
+    func device(_ deviceNo: String) -> Device? {
+        devices.first { $0.deviceNo == deviceNo }
     }
 
     /// Back-off before attempt `attempt + 1`.

@@ -93,6 +93,11 @@ extension ConfigSection {
         }?.value ?? defaultValue
     }
 
+    /// A `host:port` or `[ipv6]:port` address, or nil when the key is absent.
+    public func optionalHostPort(_ key: String) -> ConfigHostPort? {
+        typed(key, expected: "host:port", ConfigHostPort.init(parsing:))?.value
+    }
+
     /// A `host:port` or `[ipv6]:port` address.
     public func hostPort(_ key: String, default defaultValue: ConfigHostPort) -> ConfigHostPort {
         typed(key, expected: "host:port", ConfigHostPort.init(parsing:))?.value ?? defaultValue
