@@ -56,9 +56,29 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        // One folder per vendor.
+        // One target per vendor, so the compiler refuses a cross-vendor import: adapters meet on
+        // topics, not in code. Each is listed once in the registry of the `Adapters` target.
         .target(
-            name: "Adapters",
+            name: "OZLocks",
+            dependencies: [
+                "Bridge", "Topics",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Sources/Adapters/OZLocks"
+        ),
+        .target(
+            name: "FIAS",
+            dependencies: [
+                "Bridge", "Topics",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Sources/Adapters/FIAS"
+        ),
+        .target(
+            name: "Vanke",
             dependencies: [
                 "Bridge", "Topics",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -67,8 +87,26 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            path: "Sources/Adapters/Vanke"
+        ),
+        .target(
+            name: "OFD",
+            dependencies: [
+                "Bridge", "Topics",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Sources/Adapters/OFD"
+        ),
+        // The registry: which adapters exist, how each is configured, checked and started.
+        .target(
+            name: "Adapters",
+            dependencies: [
+                "Bridge", "Topics", "OZLocks", "FIAS", "Vanke", "OFD",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Adapters/Catalog"
         ),
         // Independent readings of the vendor specs: never import Adapters.
         .target(
@@ -85,7 +123,7 @@ let package = Package(
         .executableTarget(
             name: "gatehouse",
             dependencies: [
-                "Adapters", "Simulators", "Bridge", "Topics",
+                "Adapters", "OZLocks", "FIAS", "Vanke", "OFD", "Simulators", "Bridge", "Topics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -110,7 +148,7 @@ let package = Package(
         .testTarget(
             name: "AdaptersTests",
             dependencies: [
-                "Adapters", "Simulators", "TestSupport",
+                "Adapters", "OZLocks", "FIAS", "Vanke", "OFD", "Simulators", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

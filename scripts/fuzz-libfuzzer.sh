@@ -9,8 +9,8 @@
 # input and the command that replays it. Targets (Fuzz/<Target>/main.swift, seeds in Fuzz/<Target>/corpus):
 #   json-parser   Sources/Topics/*.swift and the harness in one module: compiled with swiftc alone, no
 #                 package build needed (about 20 s of CPU).
-#   fias-decoder  The FIAS codec compiled as module Adapters against the NIOCore objects of the debug
-#                 build (so it fuzzes the real decoder on real ByteBuffers; `swift build --target Adapters`
+#   fias-decoder  The FIAS codec compiled as module FIAS against the NIOCore objects of the debug
+#                 build (so it fuzzes the real decoder on real ByteBuffers; `swift build --target FIAS`
 #                 first when there is no debug build), then the harness with the property test's
 #                 reference and stream driver. Rebuilding NIO with the fuzzer flags through SwiftPM in a
 #                 scratch folder would cost minutes of CPU and instrument NIO, which we do not fuzz.
@@ -65,7 +65,7 @@ build_fias_decoder() {
     # Only when missing: even a no-op `swift build` takes seconds, and a build without --build-tests after
     # one with it (make test's) may recompile targets with other flags.
     if [[ ! -d $bin/NIOCore.build || ! -d $bin/Modules ]]; then
-        $SWIFT build --target Adapters >"$dir/swift-build.log" 2>&1 || { cat "$dir/swift-build.log" >&2; return 1; }
+        $SWIFT build --target FIAS >"$dir/swift-build.log" 2>&1 || { cat "$dir/swift-build.log" >&2; return 1; }
     fi
     stale "$dir/fuzzer$optimize" "${codec[@]}" "${support[@]}" Fuzz/FIASDecoder/main.swift || return 0
     echo "fuzz-libfuzzer: building fias-decoder ($optimize)"
@@ -83,12 +83,12 @@ build_fias_decoder() {
     done
     local codec_dir="$dir/codec$optimize"
     mkdir -p "$codec_dir"
-    "$SWIFTC" "${flags[@]}" "${clang[@]}" -module-name Adapters -I "$bin/Modules" -emit-module \
-        -emit-module-path "$codec_dir/Adapters.swiftmodule" -emit-library -static -o "$codec_dir/libAdapters.a" "${codec[@]}" \
+    "$SWIFTC" "${flags[@]}" "${clang[@]}" -module-name FIAS -I "$bin/Modules" -emit-module \
+        -emit-module-path "$codec_dir/FIAS.swiftmodule" -emit-library -static -o "$codec_dir/libFIAS.a" "${codec[@]}" \
         2>&1 | quiet_link
     [[ ${PIPESTATUS[0]} -eq 0 ]] || return 1
     "$SWIFTC" "${flags[@]}" "${clang[@]}" -module-name FIASDecoderFuzz -I "$codec_dir" -I "$bin/Modules" \
-        Fuzz/FIASDecoder/main.swift "${support[@]}" "$codec_dir/libAdapters.a" "${objects[@]}" -o "$dir/fuzzer$optimize" \
+        Fuzz/FIASDecoder/main.swift "${support[@]}" "$codec_dir/libFIAS.a" "${objects[@]}" -o "$dir/fuzzer$optimize" \
         2>&1 | quiet_link
     [[ ${PIPESTATUS[0]} -eq 0 ]]
 }

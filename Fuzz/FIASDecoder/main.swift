@@ -6,7 +6,7 @@
 //
 // Input layout: byte 0 picks the code page (low 2 bits) and the record limit (1…64, or 2000 for 63);
 // byte 1 seeds how the rest is cut into reads; the rest is the TCP stream.
-import Adapters
+import FIAS
 
 private let pages: [FIASCodePage] = [.cp1251, .cp866, .latin1, .ascii]
 

@@ -1,4 +1,4 @@
-import Adapters
+import Vanke
 import Bridge
 import Foundation
 import Simulators

@@ -1,4 +1,7 @@
-import Adapters
+import OZLocks
+import FIAS
+import Vanke
+import OFD
 import AsyncHTTPClient
 import Bridge
 import Foundation

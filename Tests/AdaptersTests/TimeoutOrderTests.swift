@@ -1,4 +1,6 @@
 import Adapters
+import OZLocks
+import FIAS
 import Bridge
 import Foundation
 import TestSupport

@@ -40,7 +40,7 @@ public struct FIASSettings: Sendable {
 
     /// How long a key request waits for its MQTT answer: the rest of `answerTimeout` is kept for
     /// sending the KA before the PMS gives up on us.
-    var requestWait: Duration { max(.seconds(1), answerTimeout - .milliseconds(1500)) }
+    public var requestWait: Duration { max(.seconds(1), answerTimeout - .milliseconds(1500)) }
 
     public init(section: ConfigSection) {
         _ = section.bool("enabled", default: true)

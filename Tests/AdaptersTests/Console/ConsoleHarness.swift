@@ -1,4 +1,4 @@
-import Adapters
+import OZLocks
 import AsyncHTTPClient
 import Bridge
 import Foundation

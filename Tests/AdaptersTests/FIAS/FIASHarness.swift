@@ -1,4 +1,5 @@
-import Adapters
+import OZLocks
+import FIAS
 import Bridge
 import Foundation
 import Simulators

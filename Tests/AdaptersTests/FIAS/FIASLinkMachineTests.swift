@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Adapters
+@testable import FIAS
 
 /// The link control on its own, without sockets or clocks: what goes out after each event.
 @Suite("FIAS link machine")

@@ -1,4 +1,4 @@
-import Adapters
+import FIAS
 import Bridge
 import Foundation
 import Simulators

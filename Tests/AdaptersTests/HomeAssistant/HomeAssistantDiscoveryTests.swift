@@ -1,4 +1,4 @@
-import Adapters
+import OZLocks
 import Bridge
 import Foundation
 import Testing

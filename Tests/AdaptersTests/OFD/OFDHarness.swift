@@ -1,4 +1,4 @@
-import Adapters
+import OFD
 import Bridge
 import Foundation
 import Simulators

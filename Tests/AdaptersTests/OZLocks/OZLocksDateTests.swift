@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Adapters
+@testable import OZLocks
 
 @Suite("OZLocks dates from outside")
 struct OZLocksDateTests {

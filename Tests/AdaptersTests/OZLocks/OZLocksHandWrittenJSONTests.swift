@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import Topics
 
-@testable import Adapters
+@testable import OZLocks
 
 /// The hand-written ReadState path must read and write exactly what the Codable forms do:
 /// each case is run through both and compared, so a drift in either fails here.

@@ -1,4 +1,6 @@
-@testable import Adapters
+@testable import OZLocks
+@testable import OFD
+@testable import Vanke
 import Topics
 
 /// Every payload the bridge decodes from MQTT (RequestContext.decode, RequestDecoder in VankeIntake),

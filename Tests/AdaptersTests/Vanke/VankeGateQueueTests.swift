@@ -1,4 +1,3 @@
-import Adapters
 import Bridge
 import Foundation
 import Simulators

@@ -1,4 +1,4 @@
-import Adapters
+@testable import Vanke
 import Bridge
 import Foundation
 import Logging
@@ -6,7 +6,6 @@ import Simulators
 import TestSupport
 import Testing
 
-@testable import Adapters
 
 @Suite("Vanke: every recognition carries a picture address a browser opens")
 struct VankeImageTests {

@@ -1,4 +1,3 @@
-import Adapters
 import AsyncHTTPClient
 import Bridge
 import Foundation

@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import Testing
 
-@testable import Adapters
+@testable import Vanke
 
 @Suite("Vanke: failed records and pictures are purged after their retention")
 struct VankeRetentionTests {

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 import Topics
 
-@testable import Adapters
+@testable import Vanke
 
 @Suite("Vanke wire: token, time, display text")
 struct VankeWireTests {

@@ -1,4 +1,4 @@
-import Adapters
+import FIAS
 import Testing
 
 @Suite struct FIASCodePageTests {

@@ -1,4 +1,4 @@
-import Adapters
+import FIAS
 import NIOCore
 import Testing
 

@@ -1,4 +1,4 @@
-import Adapters
+import FIAS
 
 /// What the decoder must report for a whole input, computed the plain way: all bytes at once,
 /// no streaming state. The fuzz test checks the streaming decoder against it for any split.

@@ -1,4 +1,4 @@
-import Adapters
+import FIAS
 import NIOCore
 
 /// Drives FIASFrameDecoder as ByteToMessageHandler does, checking its bounds on the way. Shared by the

@@ -1,5 +1,9 @@
 import Bridge
+import FIAS
 import Logging
+import OFD
+import OZLocks
+import Vanke
 
 /// Builds the adapters the config enables. Each vendor folder adds its adapter here as it lands.
 public enum AdapterCatalog {
