@@ -32,7 +32,8 @@ final class OFDRegisters: Sendable {
     }
 
     private var tz: TimeZone { context.timeZone }
-    private func time(_ wire: String?) -> String? { OFDTime.parse(wire).map { Timestamp.rfc3339($0, in: tz) } }
+    private func time(_ wire: String?) -> String? { OFDTime.parse(wire).map(stamp) }
+    private func stamp(_ date: Date) -> String { Timestamp.rfc3339(date, in: tz) }
     var kktPrefix: String { "\(context.topics.base)/ofd/kkts/" }
 
     // MARK: sync
@@ -44,8 +45,9 @@ final class OFDRegisters: Sendable {
         var states: [KktState] = []
         for inn in inns {
             for kkt in try await client.kkts(inn: inn) {
-                states.append(state(kkt, inn: inn))
-                try await publish(states.last!, alerts: alerts(kkt))
+                let state = state(kkt, inn: inn)
+                states.append(state)
+                try await publish(state, alerts: alerts(kkt))
             }
         }
         if removeMissing { try await clearMissing(inns: Set(inns), present: Set(states.map(\.rnm))) }
@@ -54,34 +56,38 @@ final class OFDRegisters: Sendable {
     }
 
     private func state(_ kkt: OFDWire.Kkt, inn: String, now: Date = Date()) -> KktState {
-        func daysLeft(_ wire: String?) -> Int? {
-            OFDTime.parse(wire).map { Int(($0.timeIntervalSince(now) / 86_400).rounded(.down)) }
+        let times = OFDKktTimes(kkt, operatorZone: settings.operatorTimeZone)
+        func daysLeft(_ end: Date?) -> Int? {
+            end.map { Int(($0.timeIntervalSince(now) / 86_400).rounded(.down)) }
         }
         return KktState(
             rnm: kkt.KktRegId, inn: inn, id: kkt.Id, serial: kkt.SerialNumber, fnNumber: kkt.FnNumber, model: kkt.KktModel,
-            address: kkt.FiscalAddress, place: kkt.FiscalPlace, createdAt: time(kkt.CreateDate),
-            fnEndsAt: time(kkt.FnEndDate), fnDaysLeft: daysLeft(kkt.FnEndDate), lastDocAt: time(kkt.LastDocOnKktDateTime),
-            lastDocReceivedAt: time(kkt.LastDocOnOfdDateTimeUtc), tariff: kkt.Tariff,
-            contractStartsAt: time(kkt.ContractStartDateUtc), contractEndsAt: time(kkt.ContractEndDateUtc),
-            contractDaysLeft: daysLeft(kkt.ContractEndDateUtc),
-            lastPaidAt: time(kkt.LastBuyDateUtc), activation: activation(for: kkt.KktRegId))
+            address: kkt.FiscalAddress, place: kkt.FiscalPlace, createdAt: times.createdAt.map(stamp),
+            fnEndsAt: times.fnEndsAt.map(stamp), fnDaysLeft: daysLeft(times.fnEndsAt), lastDocAt: times.lastDocAt.map(stamp),
+            lastDocReceivedAt: times.lastDocReceivedAt.map(stamp), tariff: kkt.Tariff,
+            contractStartsAt: times.contractStartsAt.map(stamp), contractEndsAt: times.contractEndsAt.map(stamp),
+            contractDaysLeft: daysLeft(times.contractEndsAt),
+            lastPaidAt: times.lastPaidAt.map(stamp), activation: activation(for: kkt.KktRegId))
     }
 
     /// The three alert rules of DESIGN §3, with configurable thresholds.
     private func alerts(_ kkt: OFDWire.Kkt, now: Date = Date()) -> [KktAlerts.Alert] {
+        let times = OFDKktTimes(kkt, operatorZone: settings.operatorTimeZone)
         var alerts: [KktAlerts.Alert] = []
-        let stamp = Timestamp.rfc3339(now, in: tz)
-        if let end = OFDTime.parse(kkt.FnEndDate), end.timeIntervalSince(now) <= settings.fnWarning.timeInterval {
-            alerts.append(.init(kind: "fn-expiring", detail: "the fiscal drive ends \(Timestamp.rfc3339(end, in: tz))", since: stamp))
+        let since = stamp(now)
+        if let end = times.fnEndsAt, end.timeIntervalSince(now) <= settings.fnWarning.timeInterval {
+            alerts.append(.init(kind: "fn-expiring", detail: "the fiscal drive ends \(stamp(end))", since: since))
         }
-        if let end = OFDTime.parse(kkt.ContractEndDateUtc), end.timeIntervalSince(now) <= settings.contractWarning.timeInterval {
-            alerts.append(.init(kind: "contract-expiring", detail: "the OFD contract ends \(Timestamp.rfc3339(end, in: tz))", since: stamp))
+        if let end = times.contractEndsAt, end.timeIntervalSince(now) <= settings.contractWarning.timeInterval {
+            alerts.append(.init(kind: "contract-expiring", detail: "the OFD contract ends \(stamp(end))", since: since))
         }
-        let received = OFDTime.parse(kkt.LastDocOnOfdDateTimeUtc)
-        if received == nil || now.timeIntervalSince(received!) >= settings.noDocumentsAfter.timeInterval {
-            let detail = received.map { "no document received by the operator since \(Timestamp.rfc3339($0, in: tz))" }
-                ?? "the operator has received no document"
-            alerts.append(.init(kind: "no-documents", detail: detail, since: stamp))
+        if let received = times.lastDocReceivedAt {
+            if now.timeIntervalSince(received) >= settings.noDocumentsAfter.timeInterval {
+                alerts.append(
+                    .init(kind: "no-documents", detail: "no document received by the operator since \(stamp(received))", since: since))
+            }
+        } else {
+            alerts.append(.init(kind: "no-documents", detail: "the operator has received no document", since: since))
         }
         return alerts
     }
