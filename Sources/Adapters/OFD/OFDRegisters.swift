@@ -161,7 +161,8 @@ final class OFDRegisters: Sendable {
     func followOnce(now: Date = Date()) async {
         let open = activations.withLock { $0.values.filter { !$0.done } }
         guard let oldest = open.map(\.appliedAt).min() else { return }
-        let from = max(oldest.addingTimeInterval(-3600), now.addingTimeInterval(-29 * 86_400))
+        // From the oldest open code on, however long ago: the spec limits no period.
+        let from = oldest.addingTimeInterval(-3600)
         let items: [OFDWire.PayStatus]
         do {
             items = try await client.payStatus(from: from, to: now)
