@@ -43,14 +43,25 @@ final class OFDRegisters: Sendable {
     @discardableResult
     func sync(inns: [String], removeMissing: Bool = true) async throws -> [KktState] {
         var states: [KktState] = []
+        var complete: Set<String> = []
         for inn in inns {
-            for kkt in try await client.kkts(inn: inn) {
+            let list = try await client.kkts(inn: inn)
+            for problem in list.skipped {
+                logger.warning(
+                    "OFD: the register list of INN \(inn) has a row that cannot be used (\(problem)); skipped, and no register of this INN is cleared this round")
+            }
+            if list.skipped.isEmpty { complete.insert(inn) }
+            for kkt in list.kkts {
                 let state = state(kkt, inn: inn)
                 states.append(state)
                 try await publish(state, alerts: alerts(kkt))
             }
         }
-        if removeMissing { try await clearMissing(inns: Set(inns), present: Set(states.map(\.rnm))) }
+        // A skipped row may stand for any register of its INN: none of those is cleared. One bad
+        // row used to fail the whole sync; taken as "not listed" it would clear a live register.
+        if removeMissing {
+            try await clearMissing(inns: complete, present: Set(states.map(\.rnm)), unowned: complete.count == inns.count)
+        }
         await announceRegisters()
         return states
     }
@@ -106,10 +117,12 @@ final class OFDRegisters: Sendable {
         try await context.publishState("\(topic)/alerts", KktAlerts(alerts: merged))
     }
 
-    private func clearMissing(inns: Set<String>, present: Set<String>) async throws {
+    /// Clears the registers of `inns` not in `present`; with `unowned`, also those whose state
+    /// names no INN (known only from an apply-code).
+    private func clearMissing(inns: Set<String>, present: Set<String>, unowned: Bool) async throws {
         for (topic, payload) in try await context.store.retained.all(matching: kktPrefix) where !topic.hasSuffix("/alerts") {
             guard let state = try? JSONDecoder().decode(KktState.self, from: payload), !present.contains(state.rnm),
-                state.inn.map(inns.contains) ?? true
+                state.inn.map(inns.contains) ?? unowned
             else { continue }
             logger.info("OFD: register \(state.rnm) is no longer listed; clearing its topics")
             try await context.clearState(topic)

@@ -55,6 +55,28 @@ enum OFDWire {
         var ContractEndDateUtc: String?
     }
 
+    /// One element of a list, kept apart when it cannot be read: one bad row must not fail the list.
+    enum Row<Item: Decodable & Sendable>: Decodable, Sendable {
+        case item(Item)
+        /// Why not, naming the field.
+        case unreadable(String)
+
+        init(from decoder: any Decoder) throws {
+            func field(_ context: DecodingError.Context) -> String { context.codingPath.last?.stringValue ?? "the row" }
+            do {
+                self = .item(try Item(from: decoder))
+            } catch DecodingError.keyNotFound(let key, _) {
+                self = .unreadable("no \(key.stringValue)")
+            } catch DecodingError.valueNotFound(_, let context) {
+                self = .unreadable("\(field(context)) is null")
+            } catch DecodingError.typeMismatch(_, let context) {
+                self = .unreadable("\(field(context)) has the wrong type")
+            } catch {
+                self = .unreadable("unreadable")
+            }
+        }
+    }
+
     struct DataList<Item: Decodable & Sendable>: Decodable, Sendable {
         var Data: [Item]?
         var Success: Bool?

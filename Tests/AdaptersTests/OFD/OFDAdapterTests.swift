@@ -27,18 +27,6 @@ struct OFDAdapterTests {
         await h.stop()
     }
 
-    @Test("a token about to expire is renewed before it is used")
-    func renewedAhead() async throws {
-        let h = try await OFDHarness.start { sim in
-            sim.setTokenLifetime(.seconds(60))  // inside the adapter's 5-minute renewal margin
-            sim.addRegister(inn: OFDHarness.inn, .init(rnm: OFDHarness.rnm(1)))
-        }
-        let before = h.operator_.tokensIssued
-        _ = try await h.request("list-kkts", "{}")
-        #expect(h.operator_.tokensIssued == before + 1)
-        await h.stop()
-    }
-
     @Test("apply-code end to end, then followed to Payed under the register's activation")
     func applyCode() async throws {
         let rnm = OFDHarness.rnm(2)
