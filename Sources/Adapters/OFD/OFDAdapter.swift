@@ -49,9 +49,15 @@ public final class OFDAdapter: GatehouseAdapter {
         try? await http.shutdown()
     }
 
+    /// A real call, not just the token: a cached token said "healthy" while the operator was down.
+    /// The pay status of the last minute is the cheapest authenticated read there is (no INN
+    /// needed); it is not retried, and an answer refusing the request still proves the operator up.
     public func healthCheck() async -> AdapterHealth {
+        let now = Date()
         do {
-            _ = try await client.tokens.current()
+            _ = try await client.payStatus(from: now.addingTimeInterval(-60), to: now, retries: 0)
+            return AdapterHealth(healthy: true)
+        } catch let error as GatehouseError where error.code == .invalidRequest {
             return AdapterHealth(healthy: true)
         } catch {
             return AdapterHealth(healthy: false, detail: (error as? GatehouseError)?.message ?? "\(error)")

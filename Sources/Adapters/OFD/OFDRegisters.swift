@@ -32,7 +32,8 @@ final class OFDRegisters: Sendable {
     }
 
     private var tz: TimeZone { context.timeZone }
-    private func time(_ wire: String?) -> String? { OFDTime.parse(wire).map { Timestamp.rfc3339($0, in: tz) } }
+    private func time(_ wire: String?) -> String? { OFDTime.parse(wire).map(stamp) }
+    private func stamp(_ date: Date) -> String { Timestamp.rfc3339(date, in: tz) }
     var kktPrefix: String { "\(context.topics.base)/ofd/kkts/" }
 
     // MARK: sync
@@ -42,46 +43,62 @@ final class OFDRegisters: Sendable {
     @discardableResult
     func sync(inns: [String], removeMissing: Bool = true) async throws -> [KktState] {
         var states: [KktState] = []
+        var complete: Set<String> = []
         for inn in inns {
-            for kkt in try await client.kkts(inn: inn) {
-                states.append(state(kkt, inn: inn))
-                try await publish(states.last!, alerts: alerts(kkt))
+            let list = try await client.kkts(inn: inn)
+            for problem in list.skipped {
+                logger.warning(
+                    "OFD: the register list of INN \(inn) has a row that cannot be used (\(problem)); skipped, and no register of this INN is cleared this round")
+            }
+            if list.skipped.isEmpty { complete.insert(inn) }
+            for kkt in list.kkts {
+                let state = state(kkt, inn: inn)
+                states.append(state)
+                try await publish(state, alerts: alerts(kkt))
             }
         }
-        if removeMissing { try await clearMissing(inns: Set(inns), present: Set(states.map(\.rnm))) }
+        // A skipped row may stand for any register of its INN: none of those is cleared. One bad
+        // row used to fail the whole sync; taken as "not listed" it would clear a live register.
+        if removeMissing {
+            try await clearMissing(inns: complete, present: Set(states.map(\.rnm)), unowned: complete.count == inns.count)
+        }
         await announceRegisters()
         return states
     }
 
     private func state(_ kkt: OFDWire.Kkt, inn: String, now: Date = Date()) -> KktState {
-        func daysLeft(_ wire: String?) -> Int? {
-            OFDTime.parse(wire).map { Int(($0.timeIntervalSince(now) / 86_400).rounded(.down)) }
+        let times = OFDKktTimes(kkt, operatorZone: settings.operatorTimeZone)
+        func daysLeft(_ end: Date?) -> Int? {
+            end.map { Int(($0.timeIntervalSince(now) / 86_400).rounded(.down)) }
         }
         return KktState(
             rnm: kkt.KktRegId, inn: inn, id: kkt.Id, serial: kkt.SerialNumber, fnNumber: kkt.FnNumber, model: kkt.KktModel,
-            address: kkt.FiscalAddress, place: kkt.FiscalPlace, createdAt: time(kkt.CreateDate),
-            fnEndsAt: time(kkt.FnEndDate), fnDaysLeft: daysLeft(kkt.FnEndDate), lastDocAt: time(kkt.LastDocOnKktDateTime),
-            lastDocReceivedAt: time(kkt.LastDocOnOfdDateTimeUtc), tariff: kkt.Tariff,
-            contractStartsAt: time(kkt.ContractStartDateUtc), contractEndsAt: time(kkt.ContractEndDateUtc),
-            contractDaysLeft: daysLeft(kkt.ContractEndDateUtc),
-            lastPaidAt: time(kkt.LastBuyDateUtc), activation: activation(for: kkt.KktRegId))
+            address: kkt.FiscalAddress, place: kkt.FiscalPlace, createdAt: times.createdAt.map(stamp),
+            fnEndsAt: times.fnEndsAt.map(stamp), fnDaysLeft: daysLeft(times.fnEndsAt), lastDocAt: times.lastDocAt.map(stamp),
+            lastDocReceivedAt: times.lastDocReceivedAt.map(stamp), tariff: kkt.Tariff,
+            contractStartsAt: times.contractStartsAt.map(stamp), contractEndsAt: times.contractEndsAt.map(stamp),
+            contractDaysLeft: daysLeft(times.contractEndsAt),
+            lastPaidAt: times.lastPaidAt.map(stamp), activation: activation(for: kkt.KktRegId))
     }
 
     /// The three alert rules of DESIGN §3, with configurable thresholds.
     private func alerts(_ kkt: OFDWire.Kkt, now: Date = Date()) -> [KktAlerts.Alert] {
+        let times = OFDKktTimes(kkt, operatorZone: settings.operatorTimeZone)
         var alerts: [KktAlerts.Alert] = []
-        let stamp = Timestamp.rfc3339(now, in: tz)
-        if let end = OFDTime.parse(kkt.FnEndDate), end.timeIntervalSince(now) <= settings.fnWarning.timeInterval {
-            alerts.append(.init(kind: "fn-expiring", detail: "the fiscal drive ends \(Timestamp.rfc3339(end, in: tz))", since: stamp))
+        let since = stamp(now)
+        if let end = times.fnEndsAt, end.timeIntervalSince(now) <= settings.fnWarning.timeInterval {
+            alerts.append(.init(kind: "fn-expiring", detail: "the fiscal drive ends \(stamp(end))", since: since))
         }
-        if let end = OFDTime.parse(kkt.ContractEndDateUtc), end.timeIntervalSince(now) <= settings.contractWarning.timeInterval {
-            alerts.append(.init(kind: "contract-expiring", detail: "the OFD contract ends \(Timestamp.rfc3339(end, in: tz))", since: stamp))
+        if let end = times.contractEndsAt, end.timeIntervalSince(now) <= settings.contractWarning.timeInterval {
+            alerts.append(.init(kind: "contract-expiring", detail: "the OFD contract ends \(stamp(end))", since: since))
         }
-        let received = OFDTime.parse(kkt.LastDocOnOfdDateTimeUtc)
-        if received == nil || now.timeIntervalSince(received!) >= settings.noDocumentsAfter.timeInterval {
-            let detail = received.map { "no document received by the operator since \(Timestamp.rfc3339($0, in: tz))" }
-                ?? "the operator has received no document"
-            alerts.append(.init(kind: "no-documents", detail: detail, since: stamp))
+        if let received = times.lastDocReceivedAt {
+            if now.timeIntervalSince(received) >= settings.noDocumentsAfter.timeInterval {
+                alerts.append(
+                    .init(kind: "no-documents", detail: "no document received by the operator since \(stamp(received))", since: since))
+            }
+        } else {
+            alerts.append(.init(kind: "no-documents", detail: "the operator has received no document", since: since))
         }
         return alerts
     }
@@ -100,10 +117,12 @@ final class OFDRegisters: Sendable {
         try await context.publishState("\(topic)/alerts", KktAlerts(alerts: merged))
     }
 
-    private func clearMissing(inns: Set<String>, present: Set<String>) async throws {
+    /// Clears the registers of `inns` not in `present`; with `unowned`, also those whose state
+    /// names no INN (known only from an apply-code).
+    private func clearMissing(inns: Set<String>, present: Set<String>, unowned: Bool) async throws {
         for (topic, payload) in try await context.store.retained.all(matching: kktPrefix) where !topic.hasSuffix("/alerts") {
             guard let state = try? JSONDecoder().decode(KktState.self, from: payload), !present.contains(state.rnm),
-                state.inn.map(inns.contains) ?? true
+                state.inn.map(inns.contains) ?? unowned
             else { continue }
             logger.info("OFD: register \(state.rnm) is no longer listed; clearing its topics")
             try await context.clearState(topic)
@@ -155,7 +174,8 @@ final class OFDRegisters: Sendable {
     func followOnce(now: Date = Date()) async {
         let open = activations.withLock { $0.values.filter { !$0.done } }
         guard let oldest = open.map(\.appliedAt).min() else { return }
-        let from = max(oldest.addingTimeInterval(-3600), now.addingTimeInterval(-29 * 86_400))
+        // From the oldest open code on, however long ago: the spec limits no period.
+        let from = oldest.addingTimeInterval(-3600)
         let items: [OFDWire.PayStatus]
         do {
             items = try await client.payStatus(from: from, to: now)

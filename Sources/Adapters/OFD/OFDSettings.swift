@@ -20,6 +20,9 @@ public struct OFDSettings: Sendable {
     /// How often a just-applied activation code's pay status is checked, and for how long.
     public var followInterval: Duration = .seconds(300)
     public var followFor: Duration = .seconds(3 * 86_400)
+    /// The zone of the register times without `Utc` in their name (`CreateDate`, `FnEndDate`,
+    /// `LastDocOnKktDateTime`): the spec's example writes them in Moscow time.
+    public var operatorTimeZone = TimeZone(identifier: "Europe/Moscow") ?? TimeZone(secondsFromGMT: 3 * 3600) ?? .gmt
 
     public init() {}
 
@@ -50,5 +53,6 @@ public struct OFDSettings: Sendable {
         noDocumentsAfter = section.duration("noDocumentsAfter", default: noDocumentsAfter)
         followInterval = section.duration("followInterval", default: followInterval)
         followFor = section.duration("followFor", default: followFor)
+        operatorTimeZone = section.timeZone("operatorTimeZone", default: operatorTimeZone)
     }
 }

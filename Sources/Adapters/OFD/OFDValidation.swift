@@ -34,10 +34,12 @@ enum OFDValidation {
         guard ok else { throw GatehouseError.invalidRequest(field: "kpp", problem: "must be 9 characters (NNNNXXNNN)") }
     }
 
-    /// RNM (register's registration number): 16 digits.
+    /// RNM (register's registration number): 16 digits as registers carry them (the kkts
+    /// example's `KktRegId`), or 14 as the spec's own kkt/pay and paystatus examples write them.
+    /// The operator knows its registers; refusing its own examples would only be in the way.
     static func rnm(_ value: String) throws(GatehouseError) {
-        guard value.count == 16, value.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw GatehouseError.invalidRequest(field: "rnm", problem: "must be 16 digits")
+        guard [14, 16].contains(value.count), value.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw GatehouseError.invalidRequest(field: "rnm", problem: "must be 14 or 16 digits")
         }
     }
 
@@ -48,11 +50,9 @@ enum OFDValidation {
         guard ok else { throw GatehouseError.invalidRequest(field: "email", problem: "is not an e-mail address") }
     }
 
-    /// The operator accepts pay-status periods of at most 30 days.
+    /// A pay-status period. The spec sets no longest period (a 30-day limit was once assumed and
+    /// refused what the operator may answer); if it has one, its refusal comes back with its text.
     static func period(from: Date, to: Date) throws(GatehouseError) {
         guard from <= to else { throw GatehouseError.invalidRequest(field: "to", problem: "must not be before from") }
-        guard to.timeIntervalSince(from) <= 30 * 86_400 else {
-            throw GatehouseError.invalidRequest(field: "to", problem: "the period must not exceed 30 days")
-        }
     }
 }

@@ -55,6 +55,28 @@ enum OFDWire {
         var ContractEndDateUtc: String?
     }
 
+    /// One element of a list, kept apart when it cannot be read: one bad row must not fail the list.
+    enum Row<Item: Decodable & Sendable>: Decodable, Sendable {
+        case item(Item)
+        /// Why not, naming the field.
+        case unreadable(String)
+
+        init(from decoder: any Decoder) throws {
+            func field(_ context: DecodingError.Context) -> String { context.codingPath.last?.stringValue ?? "the row" }
+            do {
+                self = .item(try Item(from: decoder))
+            } catch DecodingError.keyNotFound(let key, _) {
+                self = .unreadable("no \(key.stringValue)")
+            } catch DecodingError.valueNotFound(_, let context) {
+                self = .unreadable("\(field(context)) is null")
+            } catch DecodingError.typeMismatch(_, let context) {
+                self = .unreadable("\(field(context)) has the wrong type")
+            } catch {
+                self = .unreadable("unreadable")
+            }
+        }
+    }
+
     struct DataList<Item: Decodable & Sendable>: Decodable, Sendable {
         var Data: [Item]?
         var Success: Bool?
@@ -79,9 +101,10 @@ enum OFDWire {
     }
 }
 
-/// `yyyy-MM-ddTHH:mm:ss` in UTC, as the operator writes times (no zone suffix).
+/// `yyyy-MM-ddTHH:mm:ss`, as the operator writes times (no zone suffix): UTC for the fields named
+/// `…Utc`, the operator's zone for the others (see OFDKktTimes).
 enum OFDTime {
-    static func parse(_ text: String?) -> Date? {
+    static func parse(_ text: String?, in zone: TimeZone = .gmt) -> Date? {
         guard var text, !text.isEmpty else { return nil }
         if let dot = text.firstIndex(of: ".") { text = String(text[..<dot]) }
         if text.hasSuffix("Z") { text.removeLast() }
@@ -92,7 +115,7 @@ enum OFDTime {
         // Four-digit years only: Calendar turns a year of Int.max into year 1 instead of failing.
         guard day.count == 3, (1...9999).contains(day[0]), time.count >= 2 else { return nil }
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
+        calendar.timeZone = zone
         return calendar.date(
             from: DateComponents(year: day[0], month: day[1], day: day[2], hour: time[0], minute: time[1], second: time.count > 2 ? time[2] : 0))
     }

@@ -98,6 +98,11 @@ extension ConfigSection {
         typed(key, expected: "host:port", ConfigHostPort.init(parsing:))?.value
     }
 
+    /// An IANA time zone such as `Europe/Moscow`; an unknown one is reported.
+    public func timeZone(_ key: String, default defaultValue: TimeZone) -> TimeZone {
+        typed(key, expected: "a time zone identifier like Europe/Moscow", TimeZone.init(identifier:))?.value ?? defaultValue
+    }
+
     /// A `host:port` or `[ipv6]:port` address.
     public func hostPort(_ key: String, default defaultValue: ConfigHostPort) -> ConfigHostPort {
         typed(key, expected: "host:port", ConfigHostPort.init(parsing:))?.value ?? defaultValue

@@ -46,10 +46,7 @@ extension GatehouseConfig {
 extension GatehouseConfig.SiteSettings {
     init(from section: ConfigSection) {
         self.init()
-        let expected = "a time zone identifier like Europe/Moscow"
-        if let found = section.typed("timeZone", expected: expected, TimeZone.init(identifier:)) {
-            timeZone = found.value
-        }
+        timeZone = section.timeZone("timeZone", default: timeZone)
     }
 }
 

@@ -7,9 +7,10 @@ enum OFDJSON: Sendable {
     case array([OFDJSON])
     case object([(String, OFDJSON)])
 
-    /// An optional date member: the operator leaves out what it does not know.
-    static func members(_ pairs: [(String, Date?)]) -> [(String, OFDJSON)] {
-        pairs.compactMap { key, date in date.map { (key, .string(OFDDateFormat.string(from: $0))) } }
+    /// Optional date members in UTC (or Moscow time when `local`): the operator leaves out what it does not know.
+    static func members(_ pairs: [(String, Date?)], local: Bool = false) -> [(String, OFDJSON)] {
+        let format = local ? OFDDateFormat.localString(from:) : OFDDateFormat.string(from:)
+        return pairs.compactMap { key, date in date.map { (key, .string(format($0))) } }
     }
 
     func serialized() -> Data {

@@ -17,11 +17,11 @@ extension OFDSimulator {
         public var address: String
         /// `FiscalPlace`.
         public var place: String
-        /// When the register was added to the client's account (`CreateDate`).
+        /// When the register was added to the client's account (`CreateDate`, written in Moscow time).
         public var createdAt: Date
-        /// When the fiscal drive stops working (`FnEndDate`).
+        /// When the fiscal drive stops working (`FnEndDate`, written in Moscow time).
         public var fnEndsAt: Date?
-        /// The register's last document, by its own clock (`LastDocOnKktDateTime`).
+        /// The register's last document, by its own clock (`LastDocOnKktDateTime`, written in Moscow time).
         public var lastDocAt: Date?
         /// When the operator received the last document (`LastDocOnOfdDateTimeUtc`).
         public var lastDocReceivedAt: Date?
@@ -33,6 +33,8 @@ extension OFDSimulator {
         public var contractStartsAt: Date?
         /// `ContractEndDateUtc`.
         public var contractEndsAt: Date?
+        /// A broken row: the operator lists this register without its `KktRegId`.
+        public var listedWithoutRegId = false
 
         /// A register; `lastDocAt` nil means "the same as `lastDocReceivedAt`". Serial and drive numbers
         /// are derived from the RNM, so a test that does not care still gets stable, distinct values.

@@ -12,11 +12,17 @@ struct OFDResponder: HTTPResponder {
         let body = Data(try await request.body.collect(upTo: 1 << 20).readableBytesView)
         let fault = simulator.state.withLock { state in
             state.calls[route.endpoint, default: 0] += 1
-            return state.faults[route.endpoint] ?? .none
+            return state.takeFault(for: route.endpoint)
         }
         if let answer = try await Self.answer(for: fault) { return answer }
+        let answer = process(route, query: OFDQuery(request), body: body, now: Date())
+        // The work is done (a code spent); only the answer is lost on its way back.
+        if case .afterProcessing(let status) = fault { return Self.serverError(status) }
+        return answer
+    }
 
-        let now = Date()
+    /// The method's own answer, the token checked first.
+    private func process(_ route: OFDRoute, query: OFDQuery, body: Data, now: Date) -> Response {
         switch route {
         case .createAuthToken:
             let fields = OFDRequestFields(body)
@@ -25,9 +31,9 @@ struct OFDResponder: HTTPResponder {
             }
             return issued.map(Self.json) ?? Self.empty(.forbidden)
         case .partner(let call):
-            let query = OFDQuery(request)
-            guard simulator.state.withLock({ $0.accepts(token: query["AuthToken"], now: now) }) else {
-                return Self.empty(.unauthorized)
+            let (accepted, refusal) = simulator.state.withLock { ($0.accepts(token: query["AuthToken"], now: now), $0.tokenRefusal) }
+            guard accepted else {
+                return refusal == .errorInBody ? Self.json(OFDRefusal.token.json) : Self.empty(.unauthorized)
             }
             let outcome = simulator.state.withLock { state -> Result<OFDJSON, OFDRefusal> in
                 Result { () throws(OFDRefusal) in try state.perform(call, body: body, query: query, now: now) }
@@ -42,7 +48,7 @@ struct OFDResponder: HTTPResponder {
     /// The answer a fault gives instead of the normal one; nil when the request goes on (after any delay).
     private static func answer(for fault: OFDSimulator.Fault) async throws -> Response? {
         switch fault {
-        case .none: return nil
+        case .none, .afterProcessing: return nil
         case .slow(let delay):
             try await Task.sleep(for: delay)
             return nil
@@ -50,17 +56,22 @@ struct OFDResponder: HTTPResponder {
         case .successFalse(let message): return json(OFDRefusal(message: message).json)
         case .errorObject(let message):
             return json(.object([("Error", .object([("Code", .string("InternalError")), ("Message", .string(message))]))]))
-        case .serverError(let status):
-            let page = "<html><head><title>\(status)</title></head><body><h1>\(status)</h1></body></html>"
-            return Response(
-                status: .init(code: status), headers: [.contentType: "text/html; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: page)))
-        case .tooManyRequests:
-            return Response(status: .tooManyRequests, headers: [.retryAfter: "1"])
+        case .serverError(let status): return serverError(status)
+        case .tooManyRequests(let retryAfter):
+            return Response(status: .tooManyRequests, headers: [.retryAfter: retryAfter])
         case .errorsList(let message): return json(.object([("Errors", .array([.string(message)]))]))
         case .messageOnly(let message): return json(.object([("Message", .string(message))]))
         case .emptyObject: return json(.object([]))
+        case .tokenErrorInBody: return json(OFDRefusal.token.json)
         }
+    }
+
+    /// This status with a small HTML page, as a proxy in front of the API sends it.
+    private static func serverError(_ status: Int) -> Response {
+        let page = "<html><head><title>\(status)</title></head><body><h1>\(status)</h1></body></html>"
+        return Response(
+            status: .init(code: status), headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: page)))
     }
 
     static func json(_ value: OFDJSON) -> Response {

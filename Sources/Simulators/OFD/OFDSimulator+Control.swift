@@ -43,11 +43,19 @@ extension OFDSimulator {
         state.withLock { state in state.payments.last { $0.rnm == rnm && $0.activationCode == code }?.status }
     }
 
-    /// Sets a fault for one endpoint, or for every endpoint when nil; `.none` clears.
-    public func setFault(_ fault: Fault, for endpoint: Endpoint? = nil) {
+    /// Sets a fault for one endpoint, or for every endpoint when nil; `.none` clears. With `times`,
+    /// only the next that many calls to each endpoint get it, then they are answered normally.
+    public func setFault(_ fault: Fault, for endpoint: Endpoint? = nil, times: Int? = nil) {
         state.withLock { state in
-            for target in endpoint.map({ [$0] }) ?? Endpoint.allCases { state.faults[target] = fault }
+            for target in endpoint.map({ [$0] }) ?? Endpoint.allCases {
+                state.faults[target] = fault == .none || times.map({ $0 <= 0 }) == true ? nil : (fault, times)
+            }
         }
+    }
+
+    /// How tokens that are missing, unknown or expired are refused from now on.
+    public func setTokenRefusal(_ refusal: TokenRefusal) {
+        state.withLock { $0.tokenRefusal = refusal }
     }
 
     /// The lifetime of tokens issued from now on.

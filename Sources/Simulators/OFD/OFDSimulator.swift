@@ -6,9 +6,11 @@ import Synchronization
 // An independent reading of the OFD.ru partner API spec (`specs/001_cad31c7151c069c9.txt`). Where
 // the spec is silent, this simulator chooses:
 //
-// - Dates, in and out, are `yyyy-MM-ddTHH:mm:ss` without a zone. The spec's footnotes say some
-//   register fields (CreateDate, LastDocOnKktDateTime, FnEndDate) are local time; here every date
-//   is UTC, whole seconds. Query dates in any other form (zone suffix, fractions) are refused.
+// - Dates, in and out, are `yyyy-MM-ddTHH:mm:ss` without a zone, whole seconds. Fields named
+//   `…Utc` (and the query dates) are UTC; the register fields without it (CreateDate,
+//   LastDocOnKktDateTime, FnEndDate) are Moscow time, as the spec's footnotes and its example
+//   (LastDocOnKktDateTime three hours after LastDocOnOfdDateTimeUtc) show. Query dates in any
+//   other form (zone suffix, fractions) are refused.
 // - 403 (wrong login/password), 401 (missing, unknown or expired token) and the forbidden fault
 //   have no body at all. A body that is not JSON to CreateAuthToken counts as wrong credentials.
 // - Other refusals are HTTP 200 `{"Success":false,"Errors":[text]}`. kkt/pay checks, in order:
@@ -20,17 +22,22 @@ import Synchronization
 //   ASP.NET binds them; paths too, and `/api/integration/v1/inn/{inn}/kkts` (the spec's first
 //   example) is served like `/api/integration/partner/v1/inn/{inn}/kkts`.
 // - kkt/paystatus lists applications whose DateUtc lies in [DateFromUtc, DateToUtc], both ends
-//   included; from > to or a span over 30 days (exactly 30 is allowed) is a refusal, as is a
-//   missing or malformed date. ActivationDateUtc appears once the status is `Payed` (at once for
+//   included; from > to is a refusal, as is a missing or malformed date. The spec sets no longest
+//   period, and neither does this simulator. ActivationDateUtc appears once the status is `Payed` (at once for
 //   the completed outcome, otherwise when `setPayStatus` moves it there).
 // - A payment (status `Payed`) sets the register's LastBuyDateUtc, ContractStartDateUtc if it had
 //   none, and extends ContractEndDateUtc by 365 days from the later of now and the old end.
 // - Register fields that are nil are left out of the answer, as the spec's example leaves out
 //   Tariff, LastBuyDateUtc and ContractEndDateUtc.
 // - Faults come after routing and call counting but before the token check; `slow` delays and then
-//   answers normally. Server errors carry a small HTML page; 429 carries `Retry-After: 1`; the
-//   error-object fault's Code is "InternalError". Unknown paths answer 404, wrong methods 405, and
-//   neither counts as a call.
+//   answers normally; `afterProcessing` carries the request out and then answers a server error.
+//   Server errors carry a small HTML page; 429 carries the Retry-After it was set with; the
+//   error-object fault's Code is "InternalError". A fault can be limited to the next N calls.
+//   Unknown paths answer 404, wrong methods 405, and neither counts as a call.
+// - A refused token is 401 with no body, or (switchable) HTTP 200
+//   `{"Success":false,"Errors":["AuthToken недействителен или истёк"]}`: the spec does not say
+//   how the operator refuses a token.
+// - A register can be listed without its KktRegId (a broken row), to show a client skipping it.
 
 /// A simulation of the OFD.ru operator's partner API: CreateAuthToken, kkt/pay, kkt/paystatus and
 /// inn/{inn}/kkts, with switchable faults. It has no control endpoints: tests steer it directly.

@@ -1,5 +1,6 @@
 extension OFDSimulator {
-    /// A switchable misbehaviour of the operator, applied before the token check.
+    /// A switchable misbehaviour of the operator, applied before the token check (`afterProcessing`:
+    /// after the request has been carried out).
     public enum Fault: Sendable, Equatable {
         /// Answers normally.
         case none
@@ -11,8 +12,8 @@ extension OFDSimulator {
         case errorObject(message: String)
         /// This status (500, 502, 503 …) with a small HTML page, as a proxy in front of the API would send.
         case serverError(status: Int)
-        /// HTTP 429 with `Retry-After: 1` and an empty body.
-        case tooManyRequests
+        /// HTTP 429 with this `Retry-After` header (seconds, or an HTTP date) and an empty body.
+        case tooManyRequests(retryAfter: String)
         /// Waits this long, then answers normally.
         case slow(Duration)
         /// HTTP 200 `{"Errors":[message]}`, without `Success`.
@@ -21,6 +22,20 @@ extension OFDSimulator {
         case messageOnly(message: String)
         /// HTTP 200 `{}`: no `Data`, no `Success`, nothing.
         case emptyObject
+        /// HTTP 200 `{"Success":false,"Errors":["AuthToken недействителен или истёк"]}` whatever the
+        /// token: the operator refusing the token in the body instead of with 401.
+        case tokenErrorInBody
+        /// Carries the request out (a pay spends its code and pays the register), then answers this
+        /// status with the HTML page of `serverError`: a proxy that lost the operator's answer.
+        case afterProcessing(status: Int)
+    }
+
+    /// How a missing, unknown or expired token is refused.
+    public enum TokenRefusal: Sendable {
+        /// HTTP 401 with an empty body (the default).
+        case status401
+        /// HTTP 200 with the body of `Fault.tokenErrorInBody`.
+        case errorInBody
     }
 
     /// The operator's four methods, as counted by `calls(_:)` and targeted by `setFault(_:for:)`.

@@ -41,10 +41,8 @@ extension OFDState {
         }
         let start = try date("DateFromUtc", from)
         let end = try date("DateToUtc", to)
+        // No longest period: the spec names none.
         guard start <= end else { throw OFDRefusal(message: "Дата начала периода больше даты окончания") }
-        guard end.timeIntervalSince(start) <= 30 * 86_400 else {
-            throw OFDRefusal(message: "Период запроса не может превышать 30 дней")
-        }
         let items = payments.filter { (start...end).contains($0.at) }.map { payment -> OFDJSON in
             .object([
                 ("DateUtc", .string(OFDDateFormat.string(from: payment.at))),

@@ -14,13 +14,22 @@ struct OFDState {
     var activationCodes: [String: Bool] = [:]
     var payments: [OFDPayment] = []
     var payOutcome: OFDSimulator.PayOutcome = .completed
-    var faults: [OFDSimulator.Endpoint: OFDSimulator.Fault] = [:]
+    /// The fault set per endpoint, and for how many more calls (nil: until cleared).
+    var faults: [OFDSimulator.Endpoint: (fault: OFDSimulator.Fault, remaining: Int?)] = [:]
+    var tokenRefusal: OFDSimulator.TokenRefusal = .status401
     var calls: [OFDSimulator.Endpoint: Int] = [:]
 
     init(login: String, password: String, tokenLifetime: Duration) {
         self.login = login
         self.password = password
         self.tokenLifetime = tokenLifetime
+    }
+
+    /// The fault for one call to this endpoint, counting it off a limited one.
+    mutating func takeFault(for endpoint: OFDSimulator.Endpoint) -> OFDSimulator.Fault {
+        guard let entry = faults[endpoint] else { return .none }
+        if let remaining = entry.remaining { faults[endpoint] = remaining > 1 ? (entry.fault, remaining - 1) : nil }
+        return entry.fault
     }
 
     /// Applies a change to the register with this RNM, under whichever INN it is.
@@ -48,6 +57,9 @@ struct OFDPayment {
 /// A refusal the operator reports with HTTP 200: `{"Success":false,"Errors":[message]}`.
 struct OFDRefusal: Error {
     let message: String
+
+    /// A token refused in the body rather than with 401.
+    static let token = OFDRefusal(message: "AuthToken недействителен или истёк")
 
     var json: OFDJSON { .object([("Success", .bool(false)), ("Errors", .array([.string(message)]))]) }
 }

@@ -21,7 +21,10 @@ final class OFDHarness: Sendable {
         return String(repeating: "0", count: 16 - digits.count) + digits
     }
 
-    static func start(timeout: Duration = .seconds(3), configure: (OFDSimulator) -> Void = { _ in }) async throws -> OFDHarness {
+    /// `tune` changes the adapter's settings after the harness's own.
+    static func start(
+        timeout: Duration = .seconds(3), configure: (OFDSimulator) -> Void = { _ in }, tune: (inout OFDSettings) -> Void = { _ in }
+    ) async throws -> OFDHarness {
         let simulator = OFDSimulator(login: "partner", password: password)
         configure(simulator)
         let port = try await simulator.start()
@@ -34,6 +37,7 @@ final class OFDHarness: Sendable {
         settings.followInterval = .seconds(3600)
         settings.timeout = timeout
         settings.retryDelay = .milliseconds(50)
+        tune(&settings)
         let log = CapturedLog()
         let adapter = OFDAdapter(settings: settings, logger: log.logger("gatehouse.adapter.ofd"))
         var config = RunningBridge.testConfig(port: TestBroker.shared.port)

@@ -68,6 +68,25 @@ import Testing
         }
     }
 
+    @Test func aRefusedTokenCanBeAnsweredIn200Body() async throws {
+        try await withOFDSimulator { (simulator, client) async throws in
+            let token = try await client.token()
+            simulator.setTokenRefusal(.errorInBody)
+            #expect(try await client.kkts(token: token).data.count == 1)  // a valid token still works
+            simulator.expireTokens()
+            for reply in [try await client.kkts(token: token), try await client.pay(token: token)] {
+                #expect(reply.status == 200)
+                #expect(reply.json == .object(["Success": false, "Errors": .array(["AuthToken недействителен или истёк"])]))
+            }
+            // Nothing was carried out: the code is still there for a valid token.
+            #expect(simulator.payStatus(rnm: ofdTestRNM, code: "PSZ7D1Lq") == nil)
+            #expect(try await client.pay(token: try await client.token())["IsCompleted"] == true)
+            simulator.setTokenRefusal(.status401)
+            simulator.expireTokens()
+            #expect(try await client.kkts(token: token).status == 401)
+        }
+    }
+
     @Test func expireTokensEndsEveryIssuedToken() async throws {
         try await withOFDSimulator { (simulator, client) async throws in
             let first = try await client.token()

@@ -50,16 +50,48 @@ import Testing
                 #expect(reply.status == status)
                 #expect(reply.json == .null)  // not JSON: an HTML page from whatever stands in front
             }
-            simulator.setFault(.tooManyRequests, for: .payStatus)
-            let throttled = try await client.payStatus(token: token, from: "2022-10-01T00:00:00", to: "2022-10-02T00:00:00")
-            #expect(throttled.status == 429 && throttled.header("Retry-After") == "1")
-            #expect(simulator.calls(.payStatus) == 4)
+            for retryAfter in ["1", "120", "Wed, 21 Oct 2015 07:28:00 GMT"] {
+                simulator.setFault(.tooManyRequests(retryAfter: retryAfter), for: .payStatus)
+                let throttled = try await client.payStatus(token: token, from: "2022-10-01T00:00:00", to: "2022-10-02T00:00:00")
+                #expect(throttled.status == 429 && throttled.header("Retry-After") == retryAfter && throttled.body.isEmpty)
+            }
+            #expect(simulator.calls(.payStatus) == 6)
             // A fault for all, then cleared for all.
             simulator.setFault(.serverError(status: 503))
             #expect(try await client.createToken().status == 503)
             #expect(try await client.kkts(token: token).status == 503)
             simulator.setFault(.none)
             #expect(try await client.payStatus(token: token, from: "2022-10-01T00:00:00", to: "2022-10-02T00:00:00")["Success"] == true)
+        }
+    }
+
+    @Test func aFaultForTheNextCallsWearsOff() async throws {
+        try await withOFDSimulator { (simulator, client) async throws in
+            let token = try await client.token()
+            simulator.setFault(.tooManyRequests(retryAfter: "1"), for: .kkts, times: 2)
+            #expect(try await client.kkts(token: token).status == 429)
+            #expect(try await client.pay(token: token).status == 200)  // other endpoints untouched
+            #expect(try await client.kkts(token: token).status == 429)
+            #expect(try await client.kkts(token: token).status == 200)
+            #expect(try await client.kkts(token: token).status == 200)
+            // Set for every endpoint: each gets its own count.
+            simulator.setFault(.serverError(status: 503), times: 1)
+            #expect(try await client.kkts(token: token).status == 503)
+            #expect(try await client.createToken().status == 503)
+            #expect(try await client.kkts(token: token).status == 200)
+            #expect(try await client.createToken().status == 200)
+        }
+    }
+
+    @Test func anErrorAboutTheTokenInA200Body() async throws {
+        try await withOFDSimulator { (simulator, client) async throws in
+            let token = try await client.token()
+            simulator.setFault(.tokenErrorInBody, for: .kkts)
+            let refused = try await client.kkts(token: token)
+            #expect(refused.status == 200)
+            #expect(refused.json == .object(["Success": false, "Errors": .array(["AuthToken недействителен или истёк"])]))
+            simulator.setFault(.none)
+            #expect(try await client.kkts(token: token).data.count == 1)
         }
     }
 

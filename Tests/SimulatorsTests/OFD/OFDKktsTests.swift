@@ -3,14 +3,16 @@ import Simulators
 import Testing
 
 @Suite struct OFDKktsTests {
-    @Test func listsEveryFieldOfARegister() async throws {
+    /// The spec's example: the fields without `Utc` are Moscow time (UTC+3), three hours ahead of
+    /// the instants they stand for; the `…Utc` fields are UTC.
+    @Test func listsEveryFieldOfARegisterAsTheSpecsExample() async throws {
         try await withOFDSimulator { (simulator, client) async throws in
             let register = OFDSimulator.Register(
-                rnm: "0005792715046206", fnEndsAt: ofdUTC(2022, 11, 25, 15, 43, 57),
+                rnm: "0005792715046206", fnEndsAt: ofdUTC(2022, 11, 25, 12, 43, 57),
                 contractEndsAt: ofdUTC(2023, 9, 1), lastDocReceivedAt: ofdUTC(2021, 12, 13, 13, 37, 3),
-                lastDocAt: ofdUTC(2021, 12, 13, 16, 34), id: "60854103-3e26-49d5-942b-07c34f7b9446",
+                lastDocAt: ofdUTC(2021, 12, 13, 13, 34), id: "60854103-3e26-49d5-942b-07c34f7b9446",
                 serial: "00105703738735", fnNumber: "9960440301038465", model: "АТОЛ 25Ф",
-                address: "Москва, Ленинская Слобода, 19", place: "ofd.ru", createdAt: ofdUTC(2021, 9, 1, 15, 43, 28),
+                address: "Москва, Ленинская Слобода, 19", place: "ofd.ru", createdAt: ofdUTC(2021, 9, 1, 12, 43, 28),
                 tariff: "Green", lastPaidAt: ofdUTC(2021, 8, 31, 10), contractStartsAt: ofdUTC(2021, 9, 1))
             simulator.addRegister(inn: ofdTestINN, register)  // replaces the fixture's register of that RNM
             let reply = try await client.kkts(token: try await client.token())
@@ -49,6 +51,17 @@ import Testing
         }
     }
 
+    @Test func aBrokenRowHasNoKktRegId() async throws {
+        try await withOFDSimulator { (simulator, client) async throws in
+            simulator.addRegister(inn: ofdTestINN, .init(rnm: "0000000000000042"))
+            simulator.updateRegister(rnm: ofdTestRNM) { $0.listedWithoutRegId = true }
+            let data = try await client.kkts(token: try await client.token()).data
+            #expect(data.count == 2)
+            #expect(data.first?["KktRegId"] == nil && data.first?["SerialNumber"] != nil)
+            #expect(data.last?["KktRegId"] == "0000000000000042")
+        }
+    }
+
     @Test func theShortPathAndAnUnknownINN() async throws {
         try await withOFDSimulator { (simulator, client) async throws in
             let token = try await client.token()
@@ -65,9 +78,10 @@ import Testing
     @Test func registersChangeAndGo() async throws {
         try await withOFDSimulator { (simulator, client) async throws in
             let token = try await client.token()
-            simulator.updateRegister(rnm: ofdTestRNM) { $0.fnEndsAt = ofdUTC(2030, 1, 2, 3, 4, 5); $0.tariff = "Red" }
+            simulator.updateRegister(rnm: ofdTestRNM) { $0.fnEndsAt = ofdUTC(2030, 1, 2, 23, 4, 5); $0.tariff = "Red" }
             let changed = try #require(try await client.kkts(token: token).data.first)
-            #expect(changed["FnEndDate"] == "2030-01-02T03:04:05" && changed["Tariff"] == "Red")
+            // Moscow time: the next day already.
+            #expect(changed["FnEndDate"] == "2030-01-03T02:04:05" && changed["Tariff"] == "Red")
             // Moving a register to another INN takes it off the first one's list.
             simulator.addRegister(inn: "7700000000", .init(rnm: ofdTestRNM))
             #expect(try await client.kkts(token: token).data.isEmpty)

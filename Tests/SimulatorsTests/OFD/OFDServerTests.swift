@@ -41,10 +41,10 @@ import Testing
         let token = try await client.token()
         let data = try await client.kkts(token: token).data
         #expect(data.compactMap { $0["KktRegId"]?.text } == seed.rnms)
-        let soon = ofdText(now.addingTimeInterval(30 * 86_400))
+        let soon = ofdText(now.addingTimeInterval(30 * 86_400), moscow: true)
         let ending = data.filter { ($0["FnEndDate"]?.text ?? "9999") < soon }
         #expect(ending.map { $0["KktRegId"] } == [.string(seed.rnms[0])])
-        #expect(ending.first?["FnEndDate"] == .string(ofdText(now.addingTimeInterval(10 * 86_400))))
+        #expect(ending.first?["FnEndDate"] == .string(ofdText(now.addingTimeInterval(10 * 86_400), moscow: true)))
         for (code, rnm) in zip(seed.activationCodes, seed.rnms) {
             #expect(try await client.pay(token: token, rnm: rnm, code: code)["IsCompleted"] == true)
         }

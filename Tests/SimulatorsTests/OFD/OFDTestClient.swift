@@ -157,11 +157,12 @@ func ofdUTC(_ year: Int, _ month: Int, _ day: Int, _ hour: Int = 0, _ minute: In
     return calendar.date(from: DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second))!
 }
 
-/// The operator's date text for a Date, written independently of the simulator's formatter.
-func ofdText(_ date: Date) -> String {
+/// The operator's date text for a Date, in UTC (or Moscow time for the fields without `Utc`),
+/// written independently of the simulator's formatter.
+func ofdText(_ date: Date, moscow: Bool = false) -> String {
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: "UTC")
+    formatter.timeZone = TimeZone(identifier: moscow ? "Europe/Moscow" : "UTC")
     formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
     return formatter.string(from: date)
 }
