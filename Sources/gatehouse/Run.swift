@@ -22,7 +22,7 @@ struct Run: AsyncParsableCommand {
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         var settings = try loadConfig(config)
         if !adapter.isEmpty {
-            let unknown = adapter.filter { !GatehouseConfig.knownAdapters.contains($0) }
+            let unknown = adapter.filter { !AdapterRegistry.names.contains($0) }
             guard unknown.isEmpty else { throw ValidationError("unknown adapter(s): \(unknown.joined(separator: ", "))") }
             settings.enabledAdapters = settings.enabledAdapters.filter(adapter.contains)
         }

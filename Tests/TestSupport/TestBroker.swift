@@ -71,7 +71,7 @@ public final class TestBroker: Sendable {
     }
 
     /// The package root: tests run there, and this file lives two levels below it.
-    static var repositoryRoot: URL {
+    public static var repositoryRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 

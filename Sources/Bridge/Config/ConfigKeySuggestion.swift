@@ -1,8 +1,8 @@
 /// Finds the known key an unknown one was probably meant to be.
-enum ConfigKeySuggestion {
+public enum ConfigKeySuggestion {
     /// A known key equal ignoring case, else the nearest within edit distance 2 (and closer than
     /// the key is long, so `ca` does not suggest `qos`).
-    static func closest(to key: String, among known: Set<String>) -> String? {
+    public static func closest(to key: String, among known: Set<String>) -> String? {
         let lowered = key.lowercased()
         if let match = known.sorted().first(where: { $0.lowercased() == lowered }) { return match }
         let scored = known.sorted().map { ($0, distance(lowered, $0.lowercased())) }

@@ -25,17 +25,18 @@ extension GatehouseConfig {
         decodeAdapters(root.section("adapters"))
     }
 
+    /// Every section under `adapters`, and every adapter the environment alone enables
+    /// (`GATEHOUSE_ADAPTERS_FIAS_ENABLED=true`), is handed over unread but for `enabled`.
     private mutating func decodeAdapters(_ adapters: ConfigSection) {
-        for name in adapters.keys where !Self.knownAdapters.contains(name) {
-            let hint = ConfigKeySuggestion.closest(to: name, among: Set(Self.knownAdapters)) ?? ""
-            adapters.handOver(name).report(
-                "unknown adapter (known: \(Self.knownAdapters.joined(separator: ", ")))"
-                    + (hint.isEmpty ? "" : "; did you mean \(hint)?"))
+        let prefix = ConfigEnvironmentOverrides.prefix + "ADAPTERS_"
+        let fromEnvironment = adapters.context.environment.keys.compactMap { name -> String? in
+            guard name.hasPrefix(prefix), name.hasSuffix("_ENABLED") else { return nil }
+            let adapter = name.dropFirst(prefix.count).dropLast("_ENABLED".count)
+            return adapter.isEmpty || adapter.contains("_") ? nil : adapter.lowercased()
         }
-        for name in Self.knownAdapters {
+        for name in Set(adapters.keys + fromEnvironment).sorted() {
             let section = adapters.handOver(name)
-            // A section in the file means enabled unless it says otherwise; the environment
-            // alone can enable an adapter too (GATEHOUSE_ADAPTERS_FIAS_ENABLED=true).
+            // A section in the file means enabled unless it says otherwise.
             let enabled = section.bool("enabled", default: section.isPresent)
             if section.isPresent || enabled { adapterSections[name] = section }
             if enabled { enabledAdapters.append(name) }

@@ -4,9 +4,6 @@ import Topics
 /// Gatehouse's own configuration, decoded from the YAML file and `GATEHOUSE_*` overrides.
 /// The defaults run against a local broker with no file at all.
 public struct GatehouseConfig: Sendable {
-    /// Adapters Gatehouse knows; other names under `adapters` are problems.
-    public static let knownAdapters = ["ozlocks", "fias", "vanke", "ofd"]
-
     /// Names this process in the client id and discovery ids; `[A-Za-z0-9_-]+`.
     public var instance = "gatehouse"
     public var site = SiteSettings()
@@ -17,10 +14,11 @@ public struct GatehouseConfig: Sendable {
     public var requests = RequestSettings()
     public var health = HealthSettings()
     public var log = LogSettings()
-    /// Each known adapter's section (present in the file, or enabled from the environment),
-    /// for the adapter to read and `finish()`.
+    /// Each adapter section (present in the file, or enabled from the environment), for the
+    /// adapter to read and `finish()`. Which names exist is the `Adapters` registry's business: it
+    /// reports the unknown ones (`AdapterCatalog.check`).
     public var adapterSections: [String: ConfigSection] = [:]
-    /// Adapters whose section exists and whose `enabled` is not false, in `knownAdapters` order.
+    /// Adapters whose section exists and whose `enabled` is not false, sorted by name.
     public var enabledAdapters: [String] = []
 
     /// The defaults.

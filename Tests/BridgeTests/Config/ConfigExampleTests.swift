@@ -76,7 +76,7 @@ let designExampleEnvironment = [
         #expect(config.mqtt.clientId == "gatehouse-hotel-1")
         #expect(config.mqtt.sharedGroup == nil)
         #expect(config.http.listen == ConfigHostPort(host: "127.0.0.1", port: 8080))
-        #expect(config.enabledAdapters == ["ozlocks", "fias", "vanke", "ofd"])
+        #expect(config.enabledAdapters == ["fias", "ofd", "ozlocks", "vanke"])
     }
 
     @Test func adapterSectionsAreReadLaterAndFinishedByTheirAdapter() throws {
