@@ -58,31 +58,25 @@ struct FIASKeyDesk: Sendable {
         if let arrival = nonEmpty(record["GA"]), let day = time.parse(date: arrival), !time.isToday(day), day < checkOut {
             checkIn = day
         }
-        var payload: [String: JSONValue] = [
-            "room": .string(room), "checkIn": .string(Timestamp.rfc3339(checkIn, in: time.timeZone)),
-            "checkOut": .string(Timestamp.rfc3339(checkOut, in: time.timeZone)), "guestName": .string(record["GN"] ?? ""),
-            "newIssue": .bool(newIssue), "workstation": .string(settings.workstation(forWS: record["WS"] ?? "")), "transaction": .string(await transaction(record)),
-        ]
         // G#, the PMS's guest/reservation number, is the lock system's guest id when it is a number:
         // a KT D for the same G# then adds a card to that guest instead of creating another one.
-        if let guest = nonEmpty(record["G#"]), guest.allSatisfy({ $0.isASCII && $0.isNumber }), let id = Int64(guest) {
-            payload["guestId"] = .int(id)
-        }
-        if let zones = nonEmpty(record["KO"]) {
-            // KO is positional (zone n allowed when character n is 1): passed on as the allowed zone numbers.
-            payload["zones"] = .array(zones.enumerated().filter { $0.element == "1" }.map { .string(String($0.offset + 1)) })
-        }
-        let outcome = await call(context.topics.encoder(settings.encoder(forKC: encoder)).request("issue-card"), payload, record: record)
-        return answer(record, outcome, uid: outcome.data?["cardUid"]?.stringValue)
+        let guest = nonEmpty(record["G#"]).flatMap { $0.allSatisfy({ $0.isASCII && $0.isNumber }) ? Int($0) : nil }
+        // KO is positional (zone n allowed when character n is 1): passed on as the allowed zone numbers.
+        let zones = nonEmpty(record["KO"]).map { $0.enumerated().filter { $0.element == "1" }.map { String($0.offset + 1) } }
+        let request = IssueCardRequest(
+            room: room, checkIn: checkIn, checkOut: checkOut, guestName: record["GN"] ?? "", guestId: guest, newIssue: newIssue,
+            workstation: settings.workstation(forWS: record["WS"] ?? ""), zones: zones)
+        let outcome = await call(
+            context.topics.encoder(settings.encoder(forKC: encoder)).request("issue-card"), request,
+            transaction: await transaction(record), record: record)
+        return answer(record, outcome, uid: outcome.result(IssueCardResult.self)?.cardUid)
     }
 
     private func keyDelete(_ record: FIASRecord) async -> FIASRecord {
         guard let room = nonEmpty(record["RN"]) else { return answer(record, .failure("UR", "Missing room number (RN)")) }
-        var payload: [String: JSONValue] = [
-            "workstation": .string(settings.workstation(forWS: record["WS"] ?? "")), "transaction": .string(await transaction(record)),
-        ]
-        if let encoder = nonEmpty(record["KC"]) { payload["encoder"] = .string(settings.encoder(forKC: encoder)) }
-        let outcome = await call(context.topics.lock(room).request("check-out"), payload, record: record)
+        let request = CheckOutRequest(
+            encoder: nonEmpty(record["KC"]).map(settings.encoder(forKC:)), workstation: settings.workstation(forWS: record["WS"] ?? ""))
+        let outcome = await call(context.topics.lock(room).request("check-out"), request, transaction: await transaction(record), record: record)
         return answer(record, outcome)
     }
 
@@ -90,16 +84,17 @@ struct FIASKeyDesk: Sendable {
         guard let encoder = nonEmpty(record["KC"]) else { return answer(record, .failure("UR", "Missing encoder (KC)"), type: "KZ") }
         let outcome = await call(
             context.topics.encoder(settings.encoder(forKC: encoder)).request("read-card"),
-            ["workstation": .string(settings.workstation(forWS: record["WS"] ?? ""))], record: record)
+            WorkstationRequest(workstation: settings.workstation(forWS: record["WS"] ?? "")), transaction: nil, record: record)
+        let card = outcome.result(ReadCardResult.self)
         // A card that carries no room is blank: said so, not an OK with empty fields.
-        if outcome.status == "OK", outcome.data?["room"]?.stringValue?.isEmpty ?? true {
+        if outcome.status == "OK", card?.room?.isEmpty ?? true {
             return answer(record, .failure("UR", "Blank card"), type: "KZ")
         }
         var reply = answer(record, outcome.status == "OK" ? Outcome(status: "OK", text: "Key Read OK", data: outcome.data) : outcome, type: "KZ")
-        if let data = outcome.data {
-            if let room = data["room"]?.stringValue { reply.set("RN", room) }
-            if let name = data["holderName"]?.stringValue { reply.set("GN", name) }
-            if let text = data["checkOut"]?.stringValue, let checkOut = Timestamp.parseRFC3339(text) {
+        if let card {
+            if let room = card.room { reply.set("RN", room) }
+            if let name = card.holderName { reply.set("GN", name) }
+            if let text = card.checkOut, let checkOut = Timestamp.parseRFC3339(text) {
                 reply.set("GD", time.date(checkOut))
                 reply.set("DT", time.hoursMinutes(checkOut))
             }
@@ -116,12 +111,23 @@ struct FIASKeyDesk: Sendable {
         var data: JSONValue?
 
         static func failure(_ status: String, _ text: String) -> Outcome { Outcome(status: status, text: text, data: nil) }
+
+        /// The answer's `data` as the contract's type; nil when there is none or it does not read.
+        func result<Result: Decodable>(_ type: Result.Type) -> Result? {
+            data.flatMap { try? RequestDecoder.decode(type, from: $0) }
+        }
     }
 
-    private func call(_ topic: String, _ payload: [String: JSONValue], record: FIASRecord) async -> Outcome {
+    /// Sends a contract request (its times in the site's zone) and waits for its answer.
+    private func call(_ topic: String, _ request: some Encodable, transaction: String?, record: FIASRecord) async -> Outcome {
         let wait = settings.requestWait
         do {
-            let envelope = try await requests.request(topic, payload: JSONValue.object(payload).jsonData(), timeout: wait)
+            var payload = try JSONValue(encoding: request, in: time.timeZone)
+            if case .object(var members) = payload, let transaction {
+                members["transaction"] = .string(transaction)
+                payload = .object(members)
+            }
+            let envelope = try await requests.request(topic, payload: payload.jsonData(), timeout: wait)
             if let error = envelope.error { return FIASAnswerText.outcome(for: error, record: record) }
             return Outcome(status: "OK", text: "", data: envelope.data)
         } catch {

@@ -35,14 +35,10 @@ final class OZLocksClient: Sendable {
         request.headers.add(name: apiKeyHeader, value: apiKey.reveal())
         request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
         request.headers.add(name: "Accept", value: "application/json")
-        if let body = body as? any HandWrittenBody {
-            request.body = .bytes(ByteBuffer(data: body.jsonBody))
-        } else {
-            do {
-                request.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(body)))
-            } catch {
-                throw GatehouseError(.internal, "cannot encode the \(operation.rawValue) request")
-            }
+        do {
+            request.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(body)))
+        } catch {
+            throw GatehouseError(.internal, "cannot encode the \(operation.rawValue) request")
         }
         let status: Int
         let data: Data
@@ -69,13 +65,6 @@ final class OZLocksClient: Sendable {
         }
         guard status == 200 else { throw OZLocksErrors.map(status: status, body: data, operation: operation) }
         do {
-            if let type = Answer.self as? any HandReadAnswer.Type {
-                // `type` is `Answer.self`, so the cast back holds; it is checked all the same.
-                guard let answer = try type.init(json: JSONValue.parse(data)) as? Answer else {
-                    throw GatehouseError(.internal, "answer type mismatch")
-                }
-                return answer
-            }
             return try JSONDecoder().decode(Answer.self, from: data)
         } catch {
             logger.warning("OZLocks \(operation.rawValue): unreadable answer: \(error)")

@@ -19,7 +19,7 @@ extension OZLocksAdapter {
         }
         switch operation {
         case "open", "close": return try JSONValue(encoding: try await openOrClose(request, room: room, open: operation == "open"))
-        case "read-state": return try await readState(room: room, workstation: optionalWorkstation(request)).json
+        case "read-state": return try JSONValue(encoding: try await readState(room: room, workstation: optionalWorkstation(request)))
         case "read-log": return try JSONValue(encoding: try await readLog(request, room: room))
         case "issue-code": return try JSONValue(encoding: try await issueCode(request, room: room))
         case "change-code": return try JSONValue(encoding: try await changeCode(request, room: room))

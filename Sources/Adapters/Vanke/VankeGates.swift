@@ -17,10 +17,8 @@ actor VankeGates {
             self.at = at.timeIntervalSince1970
         }
 
-        /// What JSONEncoder writes for it, by hand: stored once per recognition.
-        var stored: Data {
-            JSONValue.objectData([("at", at.map(JSONValue.double)), ("plate", .string(plate)), ("uuid", .string(uuid))])
-        }
+        /// Its stored form (the latest recognition's cursor).
+        var stored: Data { (try? JSONEncoder().encode(self)) ?? Data() }
 
         /// Older than `maxAge` (or of unknown age): no longer the vehicle at the gate.
         func isStale(maxAge: Duration, now: Date = Date()) -> Bool {

@@ -3,8 +3,8 @@ import Topics
 
 /// One push waiting in the outbox: what the field device reported, in vendor form, so a restart
 /// sends exactly what was received. Token and `time` are made fresh for every attempt.
-struct VankePushJob: Sendable, Equatable {
-    enum Kind: String, Sendable {
+struct VankePushJob: Codable, Sendable, Equatable {
+    enum Kind: String, Codable, Sendable {
         case recognition, crossing, abnormal
 
         var endpoint: String {
@@ -29,29 +29,16 @@ struct VankePushJob: Sendable, Equatable {
     var message: String?
 }
 
-/// The stored form is what `JSONEncoder` wrote for this type when it was Codable (the same keys,
-/// nils left out), so entries stored by earlier versions still read. Written and read by hand:
-/// every recognition costs one of each.
+/// The stored form is this type's Codable form (nils left out), the same since the first release.
+/// Foundation's coders cost nothing measurable here: the hand-written twin this replaced was within
+/// the noise of the Vanke benchmark (docs/performance.md, 2026-12-02).
 extension VankePushJob {
-    var stored: Data {
-        JSONValue.objectData([
-            ("kind", .string(kind.rawValue)), ("deviceNo", deviceNo.map(JSONValue.string)),
-            ("uuid", uuid.map(JSONValue.string)), ("plate", plate.map(JSONValue.string)),
-            ("color", color.map(JSONValue.string)), ("at", at.map(JSONValue.string)),
-            ("image", image.map(JSONValue.string)), ("reliability", reliability.map { .int(Int64($0)) }),
-            ("abnormalCode", abnormalCode.map(JSONValue.string)), ("message", message.map(JSONValue.string)),
-        ])
-    }
+    var stored: Data { (try? JSONEncoder().encode(self)) ?? Data() }
 
     /// nil when the entry is not a push job (it is dead-lettered as unreadable).
     init?(stored data: Data) {
-        guard let value = try? JSONValue.parse(data), let kind = value["kind"]?.stringValue.flatMap(Kind.init)
-        else { return nil }
-        self.init(
-            kind: kind, deviceNo: value["deviceNo"]?.stringValue, uuid: value["uuid"]?.stringValue,
-            plate: value["plate"]?.stringValue, color: value["color"]?.stringValue, at: value["at"]?.stringValue,
-            image: value["image"]?.stringValue, reliability: value["reliability"]?.intValue.map { Int($0) },
-            abnormalCode: value["abnormalCode"]?.stringValue, message: value["message"]?.stringValue)
+        guard let job = try? JSONDecoder().decode(Self.self, from: data) else { return nil }
+        self = job
     }
 }
 

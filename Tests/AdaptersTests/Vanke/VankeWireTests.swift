@@ -52,7 +52,7 @@ struct VankeWireTests {
         #expect((1...5).map { settings.backoff($0) } == [.milliseconds(500), .seconds(1), .seconds(2), .seconds(3), .seconds(3)])
     }
 
-    @Test("a stored push job reads back, also in the form JSONEncoder wrote before it was hand-written")
+    @Test("a stored push job reads back, also in the form earlier releases wrote")
     func storedJob() throws {
         let job = VankePushJob(
             kind: .recognition, deviceNo: "G01", uuid: "u-1", plate: "闽D782WY", color: "blue",

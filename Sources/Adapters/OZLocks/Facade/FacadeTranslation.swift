@@ -128,25 +128,13 @@ struct FacadeTranslation: Sendable {
         }
     }
 
-    /// The body of ReadState, OpenLock and CloseLock through Topics' parser (the facade's most
-    /// frequent calls), with the errors `FacadeError.decoding` gives for the Decodable form.
+    /// The body of ReadState, OpenLock and CloseLock.
     static func roomAtWorkstation(_ body: Data) throws(FacadeError) -> OZLocksWire.RoomAtWorkstation {
-        let json: JSONValue
-        do { json = try JSONValue.parse(body) } catch {
-            throw FacadeError(status: 500, code: "5", message: "the body is not valid JSON")
+        do {
+            return try JSONDecoder().decode(OZLocksWire.RoomAtWorkstation.self, from: body)
+        } catch {
+            throw FacadeError.decoding(error)
         }
-        guard case .object(let members) = json else {
-            throw FacadeError(status: 500, code: "5", message: "the body must be a JSON object")
-        }
-        func string(_ name: String) throws(FacadeError) -> String {
-            switch members[name] {
-            case nil: throw FacadeError.field(name, "missing")
-            case .null?: throw FacadeError.field(name, "must not be null")
-            case .string(let text)?: return text
-            default: throw FacadeError.field(name, "wrong type")
-            }
-        }
-        return OZLocksWire.RoomAtWorkstation(Room: try string("Room"), WorkstationID: try string("WorkstationID"))
     }
 
     private func time(_ field: String, _ text: String) throws(FacadeError) -> JSONValue {

@@ -26,30 +26,6 @@ struct LenientString: Codable, Sendable, Equatable {
     }
 }
 
-/// An integer the vendor sometimes sends as a string (`"GuestID": "12"`).
-struct LenientInt: Codable, Sendable, Equatable {
-    let value: Int
-
-    init(_ value: Int) { self.value = value }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let number = try? container.decode(Int.self) {
-            value = number
-        } else if let text = try? container.decode(String.self), let number = Int(text.trimmingCharacters(in: .whitespaces)) {
-            value = number
-        } else {
-            throw DecodingError.typeMismatch(
-                Int.self, .init(codingPath: decoder.codingPath, debugDescription: "expected an integer"))
-        }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(value)
-    }
-}
-
 /// A boolean the vendor might send as `"true"`, `1` or `"1"`.
 struct LenientBool: Codable, Sendable, Equatable {
     let value: Bool

@@ -1,3 +1,5 @@
+import Topics
+
 // The OZLocks Web-API bodies. Property names are the vendor's field names, so the wire format
 // reads straight off the spec; decoding is lenient where the spec contradicts itself.
 // swiftlint:disable identifier_name
