@@ -21,28 +21,25 @@ struct FacadeTranslation: Sendable {
             switch operation {
             case .issueCard:
                 let r = try decoder.decode(OZLocksWire.IssueCard.self, from: body)
-                var payload: [String: JSONValue] = [
-                    "room": .string(r.Room), "checkIn": try time("CheckIn", r.CheckIn),
-                    "checkOut": try time("CheckOut", r.CheckOut), "guestName": .string(r.GuestName),
-                    "newIssue": .bool(r.NewIssue.value), "workstation": .string(r.WorkstationID),
-                ]
-                payload["guestId"] = r.GuestID.map { .int(Int64($0.value)) }
-                payload["issuer"] = r.CardIssuer.map(JSONValue.string)
-                return Call(topic: topics.encoder(r.EncoderID).request("issue-card"), payload: payload) { data in
-                    [
-                        "Room": data?["room"] ?? .string(r.Room), "CheckOut": vendorTime(data?["checkOut"]),
-                        "Number": data?["cardUid"] ?? .null, "GuestID": data?["guestId"] ?? .null,
+                let request = IssueCardRequest(
+                    room: r.Room, checkIn: try time("CheckIn", r.CheckIn), checkOut: try time("CheckOut", r.CheckOut),
+                    guestName: r.GuestName, guestId: r.GuestID?.value, newIssue: r.NewIssue.value, workstation: r.WorkstationID,
+                    issuer: r.CardIssuer)
+                return try call(topics.encoder(r.EncoderID).request("issue-card"), request) { data in
+                    let result = Self.result(IssueCardResult.self, data)
+                    return [
+                        "Room": .string(result?.room ?? r.Room), "CheckOut": vendorTime(result?.checkOut),
+                        "Number": result.map { .string($0.cardUid) } ?? .null, "GuestID": result?.guestId.map { .int(Int64($0)) } ?? .null,
                         "EncoderID": .string(r.EncoderID), "WorkstationID": .string(r.WorkstationID),
                     ]
                 }
             case .checkOut:
                 let r = try decoder.decode(OZLocksWire.CheckOut.self, from: body)
-                var payload: [String: JSONValue] = ["workstation": .string(r.WorkstationID)]
-                payload["encoder"] = r.EncoderID.map(JSONValue.string)
-                payload["issuer"] = r.CardIssuer.map(JSONValue.string)
-                return Call(topic: topics.lock(r.Room).request("check-out"), payload: payload) { data in
+                let request = CheckOutRequest(encoder: r.EncoderID, workstation: r.WorkstationID, issuer: r.CardIssuer)
+                return try call(topics.lock(r.Room).request("check-out"), request) { data in
+                    let result = Self.result(CheckOutResult.self, data)
                     var answer: [String: JSONValue] = [
-                        "Room": data?["room"] ?? .string(r.Room), "CheckOut": vendorTime(data?["checkOut"]),
+                        "Room": .string(result?.room ?? r.Room), "CheckOut": vendorTime(result?.checkOut),
                         "WorkstationID": .string(r.WorkstationID),
                     ]
                     answer["EncoderID"] = r.EncoderID.map(JSONValue.string)
@@ -50,19 +47,19 @@ struct FacadeTranslation: Sendable {
                 }
             case .readCard:
                 let r = try decoder.decode(OZLocksWire.ReadCard.self, from: body)
-                return Call(topic: topics.encoder(r.EncoderID).request("read-card"), payload: ["workstation": .string(r.WorkstationID)]) { data in
-                    [
-                        "CardType": data?["cardType"] ?? .int(0), "CardTypeEx": data?["cardTypeName"] ?? .null,
-                        "Room": data?["room"] ?? .null, "CheckIn": vendorTime(data?["checkIn"]),
-                        "CheckOut": vendorTime(data?["checkOut"]), "HolderName": data?["holderName"] ?? .null,
-                        "HolderID": data?["holderId"] ?? .null, "EncoderID": .string(r.EncoderID),
+                return try call(topics.encoder(r.EncoderID).request("read-card"), WorkstationRequest(workstation: r.WorkstationID)) { data in
+                    let card = Self.result(ReadCardResult.self, data)
+                    return [
+                        "CardType": .int(Int64(card?.cardType ?? 0)), "CardTypeEx": Self.text(card?.cardTypeName),
+                        "Room": Self.text(card?.room), "CheckIn": vendorTime(card?.checkIn),
+                        "CheckOut": vendorTime(card?.checkOut), "HolderName": Self.text(card?.holderName),
+                        "HolderID": Self.text(card?.holderId), "EncoderID": .string(r.EncoderID),
                         "WorkstationID": .string(r.WorkstationID),
                     ]
                 }
             case .readLogLock:
                 let r = try decoder.decode(OZLocksWire.ReadLogLock.self, from: body)
-                var payload: [String: JSONValue] = ["workstation": .string(r.WorkstationID)]
-                payload["showUnauthorized"] = r.ShowErrorEntrance.map(JSONValue.bool)
+                let request = ReadLogRequest(showUnauthorized: r.ShowErrorEntrance, workstation: r.WorkstationID)
                 let topic: String
                 if let encoder = r.EncoderID {
                     topic = topics.encoder(encoder).request("read-log")
@@ -71,54 +68,52 @@ struct FacadeTranslation: Sendable {
                 } else {
                     throw FacadeError.field("Room", "missing (or EncoderID for offline locks)")
                 }
-                return Call(topic: topic, payload: payload) { data in
+                return try call(topic, request) { data in
                     var answer: [String: JSONValue] = [
                         "WorkstationID": .string(r.WorkstationID),
-                        "Log": .array((data?["records"]?.arrayValue ?? []).map(vendorLogRecord)),
+                        "Log": .array((Self.result(LockLog.self, data)?.records ?? []).map(vendorLogRecord)),
                     ]
                     answer["EncoderID"] = r.EncoderID.map(JSONValue.string)
                     return answer
                 }
             case .issueLockCode:
                 let r = try decoder.decode(OZLocksWire.IssueLockCode.self, from: body)
-                var payload: [String: JSONValue] = [
-                    "checkIn": try time("CheckIn", r.CheckIn), "checkOut": try time("CheckOut", r.CheckOut),
-                    "guestName": .string(r.GuestName), "newIssue": .bool(r.NewIssue.value), "code": .string(r.LockCode),
-                    "workstation": .string(r.WorkstationID),
-                ]
-                payload["guestId"] = r.GuestID.map { .int(Int64($0.value)) }
-                payload["issuer"] = r.CardIssuer.map(JSONValue.string)
-                return Call(topic: topics.lock(r.Room).request("issue-code"), payload: payload) { data in
-                    [
-                        "Room": data?["room"] ?? .string(r.Room), "CheckOut": vendorTime(data?["checkOut"]),
-                        "GuestID": data?["guestId"] ?? .null, "WorkstationID": .string(r.WorkstationID),
+                let request = IssueCodeRequest(
+                    checkIn: try time("CheckIn", r.CheckIn), checkOut: try time("CheckOut", r.CheckOut), guestName: r.GuestName,
+                    guestId: r.GuestID?.value, newIssue: r.NewIssue.value, code: r.LockCode, workstation: r.WorkstationID,
+                    issuer: r.CardIssuer)
+                return try call(topics.lock(r.Room).request("issue-code"), request) { data in
+                    let result = Self.result(IssueCodeResult.self, data)
+                    return [
+                        "Room": .string(result?.room ?? r.Room), "CheckOut": vendorTime(result?.checkOut),
+                        "GuestID": result?.guestId.map { .int(Int64($0)) } ?? .null, "WorkstationID": .string(r.WorkstationID),
                     ]
                 }
             case .changeLockCode:
                 let r = try decoder.decode(OZLocksWire.ChangeLockCode.self, from: body)
-                var payload: [String: JSONValue] = [
-                    "guestId": .int(Int64(r.GuestID.value)), "code": .string(r.LockCode), "workstation": .string(r.WorkstationID),
-                ]
-                payload["issuer"] = r.CardIssuer.map(JSONValue.string)
-                return Call(topic: topics.lock(r.Room).request("change-code"), payload: payload) { data in
-                    [
-                        "Room": data?["room"] ?? .string(r.Room), "CheckOut": vendorTime(data?["checkOut"]),
+                let request = ChangeCodeRequest(guestId: r.GuestID.value, code: r.LockCode, workstation: r.WorkstationID, issuer: r.CardIssuer)
+                return try call(topics.lock(r.Room).request("change-code"), request) { data in
+                    let result = Self.result(CheckOutResult.self, data)
+                    return [
+                        "Room": .string(result?.room ?? r.Room), "CheckOut": vendorTime(result?.checkOut),
                         "WorkstationID": .string(r.WorkstationID),
                     ]
                 }
             case .readState:
                 let r = try Self.roomAtWorkstation(body)
-                return Call(topic: topics.lock(r.Room).request("read-state"), payload: ["workstation": .string(r.WorkstationID)]) { data in
-                    [
-                        "Room": .string(r.Room), "Opened": data?["opened"] ?? .null,
-                        "LowCharge": data?["lowBattery"] ?? .bool(false), "WorkstationID": .string(r.WorkstationID),
+                let request = OptionalWorkstationRequest(workstation: r.WorkstationID)
+                return try call(topics.lock(r.Room).request("read-state"), request) { data in
+                    let state = Self.result(LockState.self, data)
+                    return [
+                        "Room": .string(r.Room), "Opened": state?.opened.map(JSONValue.bool) ?? .null,
+                        "LowCharge": .bool(state?.lowBattery ?? false), "WorkstationID": .string(r.WorkstationID),
                     ]
                 }
             case .openLock, .closeLock:
                 let r = try Self.roomAtWorkstation(body)
                 let op = operation == .openLock ? "open" : "close"
-                return Call(topic: topics.lock(r.Room).request(op), payload: ["workstation": .string(r.WorkstationID)]) { data in
-                    ["Room": data?["room"] ?? .string(r.Room), "WorkstationID": .string(r.WorkstationID)]
+                return try call(topics.lock(r.Room).request(op), OptionalWorkstationRequest(workstation: r.WorkstationID)) { data in
+                    ["Room": .string(Self.result(RoomResult.self, data)?.room ?? r.Room), "WorkstationID": .string(r.WorkstationID)]
                 }
             }
         } catch let error as FacadeError {
@@ -127,6 +122,24 @@ struct FacadeTranslation: Sendable {
             throw FacadeError.decoding(error)
         }
     }
+
+    /// A call carrying a contract request, its times written in the site's zone.
+    private func call(
+        _ topic: String, _ request: some Encodable, answer: @escaping @Sendable (JSONValue?) -> [String: JSONValue]
+    ) throws -> Call {
+        guard case .object(let payload) = try JSONValue(encoding: request, in: timeZone) else {
+            throw FacadeError(status: 500, code: "5", message: "unreadable request")
+        }
+        return Call(topic: topic, payload: payload, answer: answer)
+    }
+
+    /// The contract answer's `data` as its type; nil when absent or unreadable (the request's own
+    /// values then stand in, as the vendor's answers allow).
+    static func result<Result: Decodable>(_ type: Result.Type, _ data: JSONValue?) -> Result? {
+        data.flatMap { try? RequestDecoder.decode(type, from: $0) }
+    }
+
+    private static func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
 
     /// The body of ReadState, OpenLock and CloseLock.
     static func roomAtWorkstation(_ body: Data) throws(FacadeError) -> OZLocksWire.RoomAtWorkstation {
@@ -137,21 +150,21 @@ struct FacadeTranslation: Sendable {
         }
     }
 
-    private func time(_ field: String, _ text: String) throws(FacadeError) -> JSONValue {
+    private func time(_ field: String, _ text: String) throws(FacadeError) -> Date {
         guard let date = dates.parse(text) else { throw FacadeError.field(field, "expected ДД.ММ.ГГГГ ЧЧ:ММ") }
-        return .string(Timestamp.rfc3339(date, in: timeZone))
+        return date
     }
 
-    private func vendorTime(_ value: JSONValue?) -> JSONValue {
-        guard let text = value?.stringValue, let date = Timestamp.parseRFC3339(text) else { return .null }
+    private func vendorTime(_ text: String?) -> JSONValue {
+        guard let text, let date = Timestamp.parseRFC3339(text) else { return .null }
         return .string(dates.format(date))
     }
 
-    private func vendorLogRecord(_ record: JSONValue) -> JSONValue {
+    private func vendorLogRecord(_ record: LockEvent) -> JSONValue {
         .object([
-            "RecordType": record["type"] ?? .int(0), "RecordTypeEx": record["typeName"] ?? .null,
-            "EventTime": vendorTime(record["at"]), "HolderID": record["holderId"] ?? .null,
-            "HolderName": record["holderName"] ?? .null,
+            "RecordType": .int(Int64(record.type)), "RecordTypeEx": Self.text(record.typeName),
+            "EventTime": vendorTime(record.at), "HolderID": Self.text(record.holderId),
+            "HolderName": Self.text(record.holderName),
         ])
     }
 }
