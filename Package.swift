@@ -58,10 +58,20 @@ let package = Package(
         ),
         // One target per vendor, so the compiler refuses a cross-vendor import: adapters meet on
         // topics, not in code. Each is listed once in the registry of the `Adapters` target.
+        // What every vendor client needs: failures read from error cases, base URLs, timeouts.
+        .target(
+            name: "AdapterSupport",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Sources/Adapters/Shared"
+        ),
         .target(
             name: "OZLocks",
             dependencies: [
-                "Bridge", "Topics",
+                "Bridge", "Topics", "AdapterSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -80,7 +90,7 @@ let package = Package(
         .target(
             name: "Vanke",
             dependencies: [
-                "Bridge", "Topics",
+                "Bridge", "Topics", "AdapterSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -93,7 +103,7 @@ let package = Package(
         .target(
             name: "OFD",
             dependencies: [
-                "Bridge", "Topics",
+                "Bridge", "Topics", "AdapterSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -148,7 +158,7 @@ let package = Package(
         .testTarget(
             name: "AdaptersTests",
             dependencies: [
-                "Adapters", "OZLocks", "FIAS", "Vanke", "OFD", "Simulators", "TestSupport",
+                "Adapters", "AdapterSupport", "OZLocks", "FIAS", "Vanke", "OFD", "Simulators", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

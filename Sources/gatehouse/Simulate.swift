@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import UnixSignals
 import Simulators
 
 /// `gatehouse simulate <vendor>`: the built-in simulators of the external systems.
@@ -34,15 +35,8 @@ struct SimulateOZLocks: AsyncParsableCommand, ListeningSimulatorCommand {
             FileHandle.standardError.write(Data("warning: \(host) is not loopback; anyone reaching it can steer /_sim/\n".utf8))
         }
 
-        // Signals are ignored first so that a SIGINT between here and the wait cannot kill us.
-        let (signals, relay) = AsyncStream<Int32>.makeStream()
-        let sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { relay.yield(number) }
-            source.resume()
-            return source
-        }
+        // Trapped first (the default action is ignored from here), so a SIGINT before the wait cannot kill us.
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
 
         let simulator = OZLocksSimulator(
             apiKey: apiKey, apiKeyHeader: apiKeyHeader, rooms: roomList, encoders: encoderList, timeZone: zone)
@@ -55,7 +49,6 @@ struct SimulateOZLocks: AsyncParsableCommand, ListeningSimulatorCommand {
             "OZLocks simulator listening on http://\(shownHost):\(bound) (API key in \(apiKeyHeader); rooms \(roomText); encoders \(encoderList.joined(separator: ", ")); control under /_sim/)\n".utf8))
 
         for await _ in signals { break }
-        sources.forEach { $0.cancel() }
         await simulator.stop()
     }
 
@@ -95,15 +88,9 @@ struct SimulateFIASPMS: AsyncParsableCommand, ListeningSimulatorCommand {
         // Subscribed before listening: the first connection's lines must not be missed.
         let events = simulator.events()
 
-        // Signals are ignored first so that a SIGINT between here and the wait cannot kill us.
+        // A signal or `quit` ends it.
         let (stop, stopper) = AsyncStream<Void>.makeStream()
-        let sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { stopper.yield() }
-            source.resume()
-            return source
-        }
+        let interrupt = await SimulatorConsoleIO.onInterrupt { stopper.yield() }
 
         let bound = try await simulator.start(host: host, port: port)
         let shownHost = host.contains(":") ? "[\(host)]" : host
@@ -119,9 +106,9 @@ struct SimulateFIASPMS: AsyncParsableCommand, ListeningSimulatorCommand {
             }
         }
         for await _ in stop { break }
+        interrupt.cancel()
         typist.cancel()
         printer.cancel()
-        sources.forEach { $0.cancel() }
         await simulator.stop()
     }
 
@@ -164,15 +151,8 @@ struct SimulateOFD: AsyncParsableCommand, ListeningSimulatorCommand {
     func run() async throws {
         let (host, port) = try hostAndPort()
 
-        // Signals are ignored first so that a SIGINT between here and the wait cannot kill us.
-        let (signals, relay) = AsyncStream<Int32>.makeStream()
-        let sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { relay.yield(number) }
-            source.resume()
-            return source
-        }
+        // Trapped first (the default action is ignored from here), so a SIGINT before the wait cannot kill us.
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
 
         let simulator = OFDSimulator(login: login, password: password)
         let seed = simulator.seedDemo(inn: inn)
@@ -183,7 +163,6 @@ struct SimulateOFD: AsyncParsableCommand, ListeningSimulatorCommand {
             "OFD.ru simulator listening on http://\(shownHost):\(bound) (login \(login); INN \(seed.inn): registers \(seed.rnms.joined(separator: ", ")), fiscal drive of \(seed.rnms[0]) ends in 10 days; activation codes \(seed.activationCodes.joined(separator: ", ")))\n".utf8))
 
         for await _ in signals { break }
-        sources.forEach { $0.cancel() }
         await simulator.stop()
     }
 

@@ -26,15 +26,9 @@ struct SimulateVanke: AsyncParsableCommand, ListeningSimulatorCommand {
         // Subscribed before listening: the first push must not be missed.
         let events = simulator.events()
 
-        // Signals are ignored first so that a SIGINT between here and the wait cannot kill us.
+        // A signal or `quit` ends it.
         let (stop, stopper) = AsyncStream<Void>.makeStream()
-        let sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { stopper.yield() }
-            source.resume()
-            return source
-        }
+        let interrupt = await SimulatorConsoleIO.onInterrupt { stopper.yield() }
 
         let bound = try await simulator.start(host: host, port: port)
         let shownHost = host.contains(":") ? "[\(host)]" : host
@@ -54,9 +48,9 @@ struct SimulateVanke: AsyncParsableCommand, ListeningSimulatorCommand {
             }
         }
         for await _ in stop { break }
+        interrupt.cancel()
         typist.cancel()
         printer.cancel()
-        sources.forEach { $0.cancel() }
         await simulator.stop()
     }
 

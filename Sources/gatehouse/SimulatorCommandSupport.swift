@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import UnixSignals
 
 /// A `gatehouse simulate …` subcommand with a `--listen host:port` option.
 protocol ListeningSimulatorCommand {
@@ -28,6 +29,18 @@ enum SimulatorConsoleIO {
             feed.finish()
         }.start()
         return lines
+    }
+
+    /// Calls `stop` on the first SIGINT or SIGTERM. The signals are trapped (their default action
+    /// ignored) before this returns, so one arriving before the simulator waits cannot kill it.
+    static func onInterrupt(_ stop: @escaping @Sendable () -> Void) async -> Task<Void, Never> {
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+        return Task {
+            for await _ in signals {
+                stop()
+                return
+            }
+        }
     }
 
     /// Straight to the descriptor: a script waiting for a line must not wait for a buffer flush.

@@ -1,3 +1,4 @@
+import AdapterSupport
 import AsyncHTTPClient
 import Bridge
 import Foundation
@@ -25,7 +26,7 @@ final class OFDClient: Sendable {
         self.settings = settings
         self.http = http
         self.logger = logger
-        baseURL = settings.url.hasSuffix("/") ? String(settings.url.dropLast()) : settings.url
+        baseURL = vendorBaseURL(settings.url)
         let base = baseURL
         let timeout = settings.timeout
         tokens = OFDTokens(renewAhead: settings.renewAhead, logger: logger) {
@@ -102,15 +103,16 @@ final class OFDClient: Sendable {
                     continue
                 }
                 // Never the URL: it carries the token.
-                logger.warning("OFD \(path): \(OFDHTTP.describe(error))")
+                let failure = VendorCallFailure(error)
+                logger.warning("OFD \(path): \(failure)")
                 // A POST that may have reached the operator (no answer, a reset) has an unknown
                 // outcome: never "unavailable", which a requester would simply send again.
-                if method == .POST, !OFDHTTP.neverSent(error) {
+                if method == .POST, !failure.neverSent {
                     throw GatehouseError(
-                        .timeout, "the operator did not answer (\(OFDHTTP.describe(error))); the pay status will tell whether the code was applied",
+                        .timeout, "the operator did not answer (\(failure)); the pay status will tell whether the code was applied",
                         inDoubt: true)
                 }
-                throw GatehouseError(.upstreamUnavailable, "the operator is not reachable: \(OFDHTTP.describe(error))")
+                throw GatehouseError(.upstreamUnavailable, "the operator is not reachable: \(failure)")
             }
             let status = answer.status
             switch status {

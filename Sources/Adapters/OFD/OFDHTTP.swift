@@ -1,3 +1,4 @@
+import AdapterSupport
 import AsyncHTTPClient
 import Foundation
 import NIOCore
@@ -20,23 +21,9 @@ enum OFDHTTP {
             request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
             request.body = .bytes(ByteBuffer(data: body))
         }
-        let response = try await http.execute(request, timeout: .nanoseconds(Int64(timeout.timeInterval * 1e9)))
+        let response = try await http.execute(request, timeout: timeout.timeAmount)
         let retryAfter = response.headers.first(name: "Retry-After")
             .flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.map { Duration.seconds(max(0, $0)) }
         return Answer(status: Int(response.status.code), body: Data(buffer: try await response.body.collect(upTo: 8 << 20)), retryAfter: retryAfter)
-    }
-
-    static func describe(_ error: any Error) -> String {
-        let text = "\(error)"
-        if text.contains("refused") { return "connection refused" }
-        if text.contains("eadline") || text.contains("imeout") { return "timeout" }
-        return text.count > 100 ? String(text.prefix(100)) : text
-    }
-
-    /// The connection was never made (refused, no route, connect timeout): nothing reached the
-    /// operator. Anything else after sending began may have.
-    static func neverSent(_ error: any Error) -> Bool {
-        let text = "\(error)".lowercased()
-        return ["refused", "connecttimeout", "connect timeout", "no route", "unreachable", "dns"].contains { text.contains($0) }
     }
 }

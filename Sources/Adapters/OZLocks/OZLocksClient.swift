@@ -1,3 +1,4 @@
+import AdapterSupport
 import AsyncHTTPClient
 import Bridge
 import Foundation
@@ -17,7 +18,7 @@ final class OZLocksClient: Sendable {
     private let logger: Logger
 
     init(settings: OZLocksSettings, http: HTTPClient, logger: Logger) {
-        baseURL = settings.url.hasSuffix("/") ? String(settings.url.dropLast()) : settings.url
+        baseURL = vendorBaseURL(settings.url)
         apiKey = settings.apiKey
         apiKeyHeader = settings.apiKeyHeader
         timeout = settings.timeout
@@ -44,24 +45,25 @@ final class OZLocksClient: Sendable {
         let data: Data
         do {
             let budget = operation.waitsForCard ? encoderTimeout : timeout
-            let response = try await http.execute(request, timeout: .nanoseconds(Int64(budget.timeInterval * 1e9)))
+            let response = try await http.execute(request, timeout: budget.timeAmount)
             status = Int(response.status.code)
             // The vendor's own examples carry trailing and missing commas: answers are read with
             // the same leniency the facade gives its callers.
             data = LenientJSON.repair(Data(buffer: try await response.body.collect(upTo: 4 << 20)))
         } catch {
-            logger.warning("OZLocks \(operation.rawValue) failed: \(Self.describe(error))")
+            let failure = VendorCallFailure(error)
+            logger.warning("OZLocks \(operation.rawValue) failed: \(failure)")
             // A change that may have reached the server (no answer in time, a dropped connection)
             // may have been done: a card may be cut. "Unavailable" would make a PMS retry and cut
             // a second one, so it is an unknown outcome. Only a connection never made is not.
-            if !operation.isGet && !Self.neverSent(error) {
+            if !operation.isGet && !failure.neverSent {
                 throw GatehouseError(
                     .timeout,
-                    "the OZLocks server did not answer \(operation.rawValue) (\(Self.describe(error))): it may have done it; read the card or the lock before trying again",
+                    "the OZLocks server did not answer \(operation.rawValue) (\(failure)): it may have done it; read the card or the lock before trying again",
                     inDoubt: true)
             }
             throw GatehouseError(
-                .upstreamUnavailable, "the OZLocks server did not answer \(operation.rawValue): \(Self.describe(error))")
+                .upstreamUnavailable, "the OZLocks server did not answer \(operation.rawValue): \(failure)")
         }
         guard status == 200 else { throw OZLocksErrors.map(status: status, body: data, operation: operation) }
         do {
@@ -70,35 +72,5 @@ final class OZLocksClient: Sendable {
             logger.warning("OZLocks \(operation.rawValue): unreadable answer: \(error)")
             throw GatehouseError(.upstreamUnavailable, "the OZLocks server sent an unreadable \(operation.rawValue) answer")
         }
-    }
-
-    /// The request never left: the connection was refused or not made in time, or the client was
-    /// shut down. Anything else may have reached the server.
-    static func neverSent(_ error: any Error) -> Bool {
-        if let error = error as? HTTPClientError {
-            switch error {
-            case .connectTimeout, .alreadyShutdown, .invalidURL, .emptyHost, .emptyScheme:
-                return true
-            default:
-                break
-            }
-        }
-        let text = "\(error)".lowercased()
-        return text.contains("refused") || text.contains("connecttimeout") || text.contains("no route") || text.contains("unreachable")
-    }
-
-    /// A short, secret-free description of a transport error.
-    static func describe(_ error: any Error) -> String {
-        if let error = error as? HTTPClientError {
-            switch error {
-            case .connectTimeout: return "connect timeout"
-            case .deadlineExceeded, .readTimeout: return "timeout"
-            case .remoteConnectionClosed: return "connection closed"
-            default: return "\(error)"
-            }
-        }
-        let text = "\(error)"
-        if text.contains("refused") || text.contains("connectionRefused") { return "connection refused" }
-        return text.count > 120 ? String(text.prefix(120)) : text
     }
 }

@@ -1,3 +1,4 @@
+import AdapterSupport
 import AsyncHTTPClient
 import Bridge
 import Foundation
@@ -24,7 +25,7 @@ final class VankePlatformClient: Sendable {
         self.settings = settings
         self.http = http
         clock = VankeTime(timeZone: timeZone)
-        baseURL = settings.platformUrl.hasSuffix("/") ? String(settings.platformUrl.dropLast()) : settings.platformUrl
+        baseURL = vendorBaseURL(settings.platformUrl)
     }
 
     func push(_ job: VankePushJob) async -> Outcome {
@@ -38,10 +39,10 @@ final class VankePlatformClient: Sendable {
         var request = HTTPClientRequest(url: baseURL + "/")
         request.method = .GET
         do {
-            _ = try await http.execute(request, timeout: .nanoseconds(Int64(settings.timeout.timeInterval * 1e9)))
+            _ = try await http.execute(request, timeout: settings.timeout.timeAmount)
             return nil
         } catch {
-            return Self.describe(error)
+            return VendorCallFailure(error).description
         }
     }
 
@@ -52,7 +53,7 @@ final class VankePlatformClient: Sendable {
         request.headers.add(name: "Accept", value: "application/json")
         request.body = .bytes(ByteBuffer(data: body))
         do {
-            let response = try await http.execute(request, timeout: .nanoseconds(Int64(settings.timeout.timeInterval * 1e9)))
+            let response = try await http.execute(request, timeout: settings.timeout.timeAmount)
             let data = Data(buffer: try await response.body.collect(upTo: 1 << 20))
             guard response.status == .ok else { return .failed("\(endpoint) answered HTTP \(response.status.code)") }
             guard let answer = VankeWire.Answer(data) else {
@@ -60,7 +61,7 @@ final class VankePlatformClient: Sendable {
             }
             return .answered(code: answer.respCode, description: answer.respDesc)
         } catch {
-            return .failed("\(endpoint): \(Self.describe(error))")
+            return .failed("\(endpoint): \(VendorCallFailure(error))")
         }
     }
 
@@ -97,12 +98,5 @@ final class VankePlatformClient: Sendable {
             ]
         }
         return JSONValue.objectData(members)
-    }
-
-    static func describe(_ error: any Error) -> String {
-        let text = "\(error)"
-        if text.contains("refused") { return "connection refused" }
-        if text.contains("eadline") || text.contains("imeout") { return "timeout" }
-        return text.count > 100 ? String(text.prefix(100)) : text
     }
 }

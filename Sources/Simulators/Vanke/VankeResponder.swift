@@ -46,6 +46,7 @@ struct VankeResponder: HTTPResponder {
                 state.rejected.append(refused)
                 state.notify(.rejected(refused))
             }
+            if fault == .acceptThenDrop { return Self.droppedConnection }
             return Self.answer(refusal: problem.respDesc)
         case .success(let members):
             let refusal = simulator.state.withLock { state -> String? in

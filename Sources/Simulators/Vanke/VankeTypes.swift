@@ -59,7 +59,8 @@ public enum VankeFault: Sendable, Equatable {
     /// Every push is checked as usual, but a good one is answered respCode "1" with this text.
     case respCode1(String)
     /// Checks and records the push as usual (the platform has processed it), then drops the
-    /// connection without an answer: what a supplier sees as a network error.
+    /// connection without an answer, whatever the answer would have been: what a supplier sees
+    /// as a network error.
     case acceptThenDrop
     /// Never answers; released (and then answered as the fault then in force says) by setFault or stop.
     case hang
