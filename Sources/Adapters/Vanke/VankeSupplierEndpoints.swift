@@ -22,30 +22,28 @@ struct VankeSupplierEndpoints: Sendable {
     }
     var now: String { Timestamp.rfc3339(Date(), in: context.timeZone) }
 
-    /// The three "(忽略)" queries: answered, but not served.
-    static let ignored: Set = ["queryInOutRecord", "queryInOutPayRecord", "queryPrePayRecord"]
-    static let served: Set = [
-        "receiveOpenGate", "receiveShowMsg", "queryPlaceStatus", "queryUnPushCrossInfo", "queryUnPushRecognitionInfo",
-        "checkConnect",
+    /// One handler per endpoint, as a router has one route per path; unknown paths are not here.
+    typealias Handler = @Sendable (VankeSupplierEndpoints, VankeRequestFields) async throws -> [String: JSONValue]
+
+    static let routes: [String: Handler] = [
+        "receiveOpenGate": { try await $0.openGate($1) },
+        "receiveShowMsg": { try await $0.showMessage($1) },
+        "queryPlaceStatus": { try await $0.placeStatus($1) },
+        "queryUnPushCrossInfo": { try await $0.unpushed($1, stream: VankeStreams.failedCrossings) },
+        "queryUnPushRecognitionInfo": { try await $0.unpushed($1, stream: VankeStreams.failedRecognitions) },
+        "checkConnect": { endpoints, _ in
+            await endpoints.pusher.platformAnswered()
+            return [:]
+        },
+        // The three "(忽略)" queries: known, signed like the rest, but not served.
+        "queryInOutRecord": notSupported, "queryInOutPayRecord": notSupported, "queryPrePayRecord": notSupported,
     ]
 
-    func answer(_ endpoint: String, _ fields: VankeRequestFields) async throws -> [String: JSONValue] {
-        switch endpoint {
-        case "receiveOpenGate": return try await openGate(fields)
-        case "receiveShowMsg": return try await showMessage(fields)
-        case "queryPlaceStatus": return try await placeStatus(fields)
-        case "queryUnPushCrossInfo": return try await unpushed(fields, stream: VankeStreams.failedCrossings)
-        case "queryUnPushRecognitionInfo": return try await unpushed(fields, stream: VankeStreams.failedRecognitions)
-        case "checkConnect":
-            await pusher.platformAnswered()
-            return [:]
-        default: throw VankeRefusal("not supported")
-        }
-    }
+    private static let notSupported: Handler = { _, _ in throw VankeRefusal("not supported") }
 
     /// openMode 0 always open, 1 restore one-car-one-lift (both retained modes); 2 normal (open when
     /// the plate matches the gate's latest recognition; an empty plate acts as force); 3 force.
-    private func openGate(_ fields: VankeRequestFields) async throws -> [String: JSONValue] {
+    func openGate(_ fields: VankeRequestFields) async throws -> [String: JSONValue] {
         let gate = try fields.string("deviceNo")
         let plate = try fields.optionalString("plateNumber")?.trimmingCharacters(in: .whitespaces)
         let mode = try fields.string("openMode")
@@ -77,7 +75,7 @@ struct VankeSupplierEndpoints: Sendable {
         return [:]
     }
 
-    private func showMessage(_ fields: VankeRequestFields) async throws -> [String: JSONValue] {
+    func showMessage(_ fields: VankeRequestFields) async throws -> [String: JSONValue] {
         let device = try fields.string("deviceNo")
         let lines = try VankeDisplayMessage.lines(fields.members["msg"])
         try await context.publishState(topics.display(device), DisplayContent(lines: lines, at: now))
@@ -85,7 +83,7 @@ struct VankeSupplierEndpoints: Sendable {
     }
 
     /// From the places' last known states, ordered by placeNo.
-    private func placeStatus(_ fields: VankeRequestFields) async throws -> [String: JSONValue] {
+    func placeStatus(_ fields: VankeRequestFields) async throws -> [String: JSONValue] {
         let (size, page) = try fields.paging()
         let wanted = try fields.optionalString("placeStatus")
         if let wanted, Self.wireStatus.values.contains(wanted) == false {
@@ -109,7 +107,7 @@ struct VankeSupplierEndpoints: Sendable {
 
     /// Failed pushes received within [beginTime, endTime] (both included; endTime defaults to
     /// now), oldest first, so pages stay stable while new failures are appended.
-    private func unpushed(_ fields: VankeRequestFields, stream: String) async throws -> [String: JSONValue] {
+    func unpushed(_ fields: VankeRequestFields, stream: String) async throws -> [String: JSONValue] {
         let (size, page) = try fields.paging()
         let begin = try fields.time("beginTime", clock)
         let end = try fields.optionalTime("endTime", clock) ?? Date()

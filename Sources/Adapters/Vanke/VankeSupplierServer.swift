@@ -55,7 +55,7 @@ final class VankeSupplierServer: Sendable {
     func stop() async { await listener.stop() }
 
     func handle(_ endpoint: String, _ request: Request) async -> Response {
-        guard VankeSupplierEndpoints.served.contains(endpoint) || VankeSupplierEndpoints.ignored.contains(endpoint) else {
+        guard let route = VankeSupplierEndpoints.routes[endpoint] else {
             return Self.answer(["respCode": "1", "respDesc": .string("unknown endpoint /\(endpoint)")], status: .notFound)
         }
         do {
@@ -67,8 +67,7 @@ final class VankeSupplierServer: Sendable {
             }
             let fields = try VankeRequestFields(Data(buffer: body))
             try authenticate(fields)
-            if VankeSupplierEndpoints.ignored.contains(endpoint) { throw VankeRefusal("not supported") }
-            var members = try await endpoints.answer(endpoint, fields)
+            var members = try await route(endpoints, fields)
             members["respCode"] = "0"
             return Self.answer(members)
         } catch let refusal as VankeRefusal {
