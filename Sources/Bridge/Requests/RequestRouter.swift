@@ -12,12 +12,12 @@ import Topics
 /// by key; each has a deadline after which the caller gets `timeout`.
 public final class RequestRouter: Sendable {
     private let client: MQTTClient
-    private let journal: RequestJournal?
-    private let policy: RequestPolicy
-    private let logger: Logger
+    let journal: RequestJournal?
+    let policy: RequestPolicy
+    let logger: Logger
     private let routes = Mutex<[RequestRoute]>([])
     private let serializer = KeyedSerializer()
-    private let inFlight = Mutex<[String: Task<Data, Never>]>([:])
+    let inFlight = Mutex<[String: Task<Data, Never>]>([:])
     /// Requests being served right now, so a shutdown can let them finish before the store closes.
     private let serving = Atomic<Int>(0)
     /// Requests accepted and not yet answered; beyond `policy.maxInFlight` new ones get `busy`
@@ -25,7 +25,7 @@ public final class RequestRouter: Sendable {
     private let inProgress = Atomic<Int>(0)
     /// Reply topics of the bridge's own requesters (`RequestClient`), with how each recognises
     /// the Correlation Data of its own requests.
-    private let mailboxes = Mutex<[String: @Sendable (Data?) -> Bool]>([:])
+    let mailboxes = Mutex<[String: @Sendable (Data?) -> Bool]>([:])
     private let metrics = RequestMetrics()
     /// MQTT 5 Response Topics must lie under this prefix (`<base>/clients/`). The bridge may publish
     /// anywhere under its base topic, so an arbitrary Response Topic would let any requester make it
@@ -105,14 +105,14 @@ public final class RequestRouter: Sendable {
     }
 
     /// A request that passed the checks, with its place in line when its route serialises.
-    private struct Admitted: Sendable {
+    struct Admitted: Sendable {
         let request: RequestContext
         let turn: KeyedSerializer.Ticket?
     }
 
     /// Gives up the place in line of a request that will not run (answered from the journal, or
     /// already running under the same transaction).
-    private func abandon(_ admitted: Admitted) {
+    func abandon(_ admitted: Admitted) {
         if let turn = admitted.turn { serializer.release(turn) }
     }
 
@@ -197,73 +197,7 @@ public final class RequestRouter: Sendable {
     }
 
     /// Runs a request that carries a transaction at most once, across redeliveries and restarts.
-    private func runOnce(_ request: Admitted, _ route: RequestRoute, transaction: String) async -> Data {
-        let key = request.request.topic + "\u{0}" + transaction
-        let (task, isNew): (Task<Data, Never>, Bool) = inFlight.withLock { running in
-            if let existing = running[key] { return (existing, false) }
-            let task = Task { await self.runJournalled(request, route, transaction: transaction) }
-            running[key] = task
-            return (task, true)
-        }
-        if !isNew { abandon(request) }
-        let response = await task.value
-        if isNew { _ = inFlight.withLock { $0.removeValue(forKey: key) } }
-        return response
-    }
-
-    private func runJournalled(_ admitted: Admitted, _ route: RequestRoute, transaction: String) async -> Data {
-        guard let journal else { return await execute(admitted, route).encoded() }
-        let request = admitted.request
-        do {
-            let claim: JournalClaim
-            do {
-                claim = try await journal.claim(topic: request.topic, transaction: transaction)
-            } catch {
-                abandon(admitted)
-                throw error
-            }
-            switch claim {
-            case .completed(let stored):
-                abandon(admitted)
-                logger.info("repeated transaction answered from the journal", metadata: ["topic": "\(request.topic)"])
-                return stored
-            case .inProgress:
-                abandon(admitted)
-                return try await awaitOtherInstance(request, journal, transaction: transaction)
-            case .claimed:
-                break
-            }
-            let envelope = await execute(admitted, route)
-            if let error = envelope.error { note(error, message: request.message, operation: request.operation, started: nil) }
-            if Self.isRefusal(envelope) {
-                // Nothing ran (queue full, expired while waiting): free the transaction for a retry.
-                try await journal.release(topic: request.topic, transaction: transaction)
-                return envelope.encoded()
-            }
-            return try await journal.recordOrExisting(
-                topic: request.topic, transaction: transaction, response: envelope.encoded())
-        } catch {
-            logger.error("request journal failed: \(error)", metadata: ["topic": "\(request.topic)"])
-            let failure = GatehouseError(.internal, "the request journal is unavailable")
-            return ResponseEnvelope.failure(failure, transaction: transaction).encoded()
-        }
-    }
-
-    /// Another process claimed the transaction (shared subscription or a crash): wait for its answer.
-    private func awaitOtherInstance(_ request: RequestContext, _ journal: RequestJournal, transaction: String)
-        async throws -> Data
-    {
-        let giveUp = ContinuousClock.now + policy.handlerTimeout
-        while ContinuousClock.now < giveUp {
-            if let stored = try await journal.response(topic: request.topic, transaction: transaction) { return stored }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        let failure = GatehouseError(.timeout, "the same transaction is still running elsewhere", inDoubt: true)
-        return ResponseEnvelope.failure(failure, transaction: transaction).encoded()
-    }
-
-    /// Waits for the request's turn, runs and times the handler; every outcome becomes an envelope.
-    private func execute(_ admitted: Admitted, _ route: RequestRoute) async -> ResponseEnvelope {
+    func execute(_ admitted: Admitted, _ route: RequestRoute) async -> ResponseEnvelope {
         var request = admitted.request
         let turn = admitted.turn
         let serializer = self.serializer
@@ -316,56 +250,10 @@ public final class RequestRouter: Sendable {
         }
     }
 
-    private func note(_ error: GatehouseError, message: MQTTMessage, operation: String, started: ContinuousClock.Instant?) {
+    func note(_ error: GatehouseError, message: MQTTMessage, operation: String, started: ContinuousClock.Instant?) {
         if let started { metrics.record(operation: operation, error: error, since: started) }
         logger.warning(
             "request refused: \(error.code.rawValue): \(error.message)",
             metadata: ["topic": "\(message.topic)", "code": "\(error.code.rawValue)"])
     }
-
-    // MARK: helpers
-
-    /// False when `topic` is (or lies under) a reserved mailbox whose owner does not recognise `correlation`.
-    private func isOwnMailboxAllowed(_ topic: String, _ correlation: Data?) -> Bool {
-        let owner = mailboxes.withLock { mailboxes -> (@Sendable (Data?) -> Bool)? in
-            guard !mailboxes.isEmpty else { return nil }
-            if let exact = mailboxes[topic] { return exact }
-            return mailboxes.first { topic.hasPrefix($0.key + "/") }?.value
-        }
-        return owner?(correlation) ?? true
-    }
-
-    private func isAllowedResponseTopic(_ topic: String) -> Bool {
-        // Bytes, not `String.contains(_: String)`: Foundation's version bridges to NSString, which
-        // was 2 % of the facade's CPU on every request.
-        topic.utf8.count > responseTopicPrefix.utf8.count && topic.hasPrefix(responseTopicPrefix)
-            && !topic.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "#") })
-    }
-
-    /// Outcomes that prove nothing was executed: a retry with the same transaction may run.
-    private static func isRefusal(_ envelope: ResponseEnvelope) -> Bool {
-        guard let code = envelope.error?.code else { return false }
-        return [.busy, .expired, .invalidRequest, .unsupported, .noHandler].contains(code)
-    }
-
-    private static func expired(_ deadline: Date) -> GatehouseError {
-        GatehouseError(.expired, "the request expired at \(Timestamp.rfc3339(deadline, in: .gmt))")
-    }
-
-    static func asGatehouseError(_ error: any Error) -> GatehouseError {
-        if let error = error as? GatehouseError { return error }
-        return GatehouseError(.internal, "internal error while handling the request")
-    }
-
-    static func looksLikeJSONObject(_ payload: Data) -> Bool {
-        payload.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "{")
-    }
-
-    /// The transaction of a refused request when it can still be read, so the caller can match the error.
-    private func transactionHint(_ message: MQTTMessage) -> String? {
-        guard message.payload.count <= policy.maxPayloadBytes else { return nil }
-        return (try? JSONDecoder().decode(TransactionOnly.self, from: message.payload))?.transaction
-    }
-
-    private struct TransactionOnly: Decodable { let transaction: String? }
 }
