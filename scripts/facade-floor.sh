@@ -4,7 +4,7 @@
 #
 #   scripts/facade-floor.sh [gatehouse-bench options]    e.g. --facade-rate 1000 --facade-seconds 30
 #
-# Builds bench/rss-floor's facade-floor (release; the first build compiles NIO, Hummingbird and
+# Builds bench/floors's facade-floor (release; the first build compiles NIO, Hummingbird and
 # AsyncHTTPClient again, about 15 minutes on 2 cores) and the release gatehouse and gatehouse-bench,
 # then runs `gatehouse-bench --skip` everything but the facade part with `--facade-floor`.
 # See docs/performance.md, "The facade's floor". Not part of `make test`, `make bench` or CI.
@@ -12,7 +12,7 @@ set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly repo_root
-floor="$repo_root/bench/rss-floor"
+floor="$repo_root/bench/floors"
 
 swift build -c release --package-path "$floor" --product facade-floor >&2
 floor_bin="$(swift build -c release --package-path "$floor" --show-bin-path)/facade-floor"

@@ -3,7 +3,7 @@
 #
 #   scripts/rss-floor.sh [seconds idle, default 5]
 #
-# Builds bench/rss-floor (release; the first build compiles NIO, Hummingbird, GRDB and
+# Builds bench/floors (release; the first build compiles NIO, Hummingbird, GRDB and
 # AsyncHTTPClient again, about 15 minutes on 2 cores), starts each of its programs, waits, and
 # prints VmRSS, RssAnon and RssFile from /proc/<pid>/status. When the release `gatehouse` is
 # built, it is measured the same way against a private broker (scripts/broker.sh), as the bench's
@@ -13,7 +13,7 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly repo_root
 idle="${1:-5}"
-floor="$repo_root/bench/rss-floor"
+floor="$repo_root/bench/floors"
 
 swift build -c release --package-path "$floor" >&2
 floor_bin="$(swift build -c release --package-path "$floor" --show-bin-path)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Vanke recognition path next to its floor, in one run: the bench's Vanke part through
-# `gatehouse run`, then through bench/rss-floor's vanke-floor, against one private broker.
+# `gatehouse run`, then through bench/floors's vanke-floor, against one private broker.
 #
 #   scripts/vanke-floor.sh [gatehouse-bench options]    e.g. --vanke-rate 2000 --vanke-seconds 30
 #
@@ -12,7 +12,7 @@ set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly repo_root
-floor="$repo_root/bench/rss-floor"
+floor="$repo_root/bench/floors"
 
 swift build -c release --package-path "$floor" --product vanke-floor >&2
 floor_bin="$(swift build -c release --package-path "$floor" --show-bin-path)/vanke-floor"

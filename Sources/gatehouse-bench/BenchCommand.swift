@@ -43,9 +43,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Rooms the facade's ReadStates go round robin over.") var facadeRooms = 100
     @Option(help: "Event loops of `gatehouse run` and the facade floor (GATEHOUSE_EVENT_LOOPS; default: theirs).")
     var bridgeEventLoops: Int?
-    @Option(help: "bench/rss-floor's facade-floor binary: adds its row to the facade part (scripts/facade-floor.sh).")
+    @Option(help: "bench/floors's facade-floor binary: adds its row to the facade part (scripts/facade-floor.sh).")
     var facadeFloor: String?
-    @Option(help: "bench/rss-floor's vanke-floor binary: runs the Vanke part once more with it in place of `gatehouse run` (scripts/vanke-floor.sh).")
+    @Option(help: "bench/floors's vanke-floor binary: runs the Vanke part once more with it in place of `gatehouse run` (scripts/vanke-floor.sh).")
     var vankeFloor: String?
     @Option(help: "WR locks the polling part configures (and the simulator has).") var pollLocks = 10_000
     @Option(help: "pollInterval of the polling part, seconds.") var pollInterval = 60

@@ -12,7 +12,7 @@ struct BenchReport: Codable {
     var roundTrip: RoundTripReport?
     var memory: MemoryResult?
     var vanke: VankeResult?
-    /// The same part through bench/rss-floor's vanke-floor (`--vanke-floor`).
+    /// The same part through bench/floors's vanke-floor (`--vanke-floor`).
     var vankeFloor: VankeResult?
     /// OZLocks ReadState through the facade vs. straight to the simulator.
     var facade: FacadeReport?

@@ -15,8 +15,8 @@ import Glibc
 /// → MQTT response → broker → facade → HTTP answer. Direct path: HTTP → simulator → HTTP answer.
 /// The difference is what Gatehouse adds. A third target, `null` (`NullHTTPServer`, in this
 /// process), answers at once without any work: the floor of the client and the loopback. With
-/// `floor`, a fourth target between direct and facade: bench/rss-floor's `facade-floor`, the same
-/// round trip with nothing of Gatehouse's (bench/rss-floor/Sources/facade-floor).
+/// `floor`, a fourth target between direct and facade: bench/floors's `facade-floor`, the same
+/// round trip with nothing of Gatehouse's (bench/floors/Sources/facade-floor).
 struct FacadeRoundTripBench {
     let broker: BrokerAddress
     let workDirectory: String

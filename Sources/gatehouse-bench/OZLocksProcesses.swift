@@ -54,7 +54,7 @@ enum OZLocksBenchSupport {
 }
 
 /// A child HTTP server on a free loopback port that names it in its first line on stdout
-/// (`… listening on http://127.0.0.1:<port> …`): the OZLocks simulator, or bench/rss-floor's
+/// (`… listening on http://127.0.0.1:<port> …`): the OZLocks simulator, or bench/floors's
 /// facade floor.
 struct ListeningProcess {
     let child: ChildProcess

@@ -21,7 +21,7 @@ struct VankeRecognitionBench {
     let gates: Int
     let platformDelay: Duration
     var brokerPID: pid_t?
-    /// bench/rss-floor's vanke-floor instead of `gatehouse run` (the least the path must do).
+    /// bench/floors's vanke-floor instead of `gatehouse run` (the least the path must do).
     var floor: String?
 
     static let secret = "bench-vanke-secret"

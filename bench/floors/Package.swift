@@ -10,7 +10,7 @@
 import PackageDescription
 
 let package = Package(
-    name: "rss-floor",
+    name: "floors",
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
